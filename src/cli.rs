@@ -1,0 +1,90 @@
+//! The command line, declared with clap; doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Generate client-ready Go projects from template packs.
+#[derive(Debug, Parser)]
+#[command(name = "scaffold", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new project from a pack
+    New(NewArgs),
+    /// List the available packs and their variables
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold new                                   ask for the pack and every answer\n  \
+    scaffold new rest-api orders-api --defaults    no questions, defaults for the rest\n  \
+    scaffold new healthcheck pinger --set timeout=10s --set license=Apache-2.0\n  \
+    scaffold new rest-api orders-api --answers answers.yaml --json --git")]
+pub struct NewArgs {
+    /// Pack to render (see `scaffold list`); asked on a terminal when omitted
+    pub pack: Option<String>,
+
+    /// Project name, the pack's `project_name`; asked on a terminal when omitted
+    pub name: Option<String>,
+
+    /// Directory to create [default: ./NAME]
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Set a variable, e.g. --set license=Apache-2.0 (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Read answers from a YAML file of `key: value` pairs (--set wins over it)
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Never prompt: use defaults for every value not given
+    #[arg(long, visible_alias = "no-input")]
+    pub defaults: bool,
+
+    /// Write into an existing non-empty directory, overwriting files that conflict
+    #[arg(long)]
+    pub force: bool,
+
+    /// Render everything but write nothing; list the files that would be written
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print a JSON summary on stdout instead of human-readable messages
+    #[arg(long)]
+    pub json: bool,
+
+    /// Initialise a git repository with one initial commit
+    #[arg(long)]
+    pub git: bool,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print the packs and their variables as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,17 @@
+//! One module per subcommand, each with a single entry function.
+
+mod list;
+mod new;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::exit_code::ExitStatus;
+
+/// Runs the subcommand the user chose.
+pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
+    match cli.command {
+        Command::New(args) => new::run(args),
+        Command::List(args) => list::run(&args),
+    }
+}

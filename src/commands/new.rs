@@ -1,0 +1,255 @@
+//! `scaffold new`: resolve answers, render a pack in memory, write it atomically.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde_json::{Map, Value, json};
+
+use crate::answers::{base_context, collect_given, current_year, display, resolve};
+use crate::cli::NewArgs;
+use crate::error::usage;
+use crate::exit_code::ExitStatus;
+use crate::output::{self, WriteOutcome};
+use crate::pack::{self, Catalog, Pack, builtin_catalog, globals};
+use crate::project_record::{self, ProjectRecord};
+use crate::prompt::{Prompter, TerminalPrompter};
+use crate::render::{Engine, RenderedFile};
+use crate::{git, shell};
+
+pub fn run(args: NewArgs) -> Result<ExitStatus> {
+    let interactive =
+        !args.defaults && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut terminal = TerminalPrompter::default();
+
+    let catalog = builtin_catalog()?;
+    let pack = pick_pack(
+        &catalog,
+        args.pack.as_deref(),
+        ask(interactive, &mut terminal),
+    )?;
+    pack::validate(pack)?;
+    let given = collect_given(
+        pack,
+        args.answers.as_deref(),
+        &args.set,
+        args.name.as_deref(),
+    )?;
+    if args.git && !args.dry_run {
+        git::check_can_commit()?;
+    }
+    // Refuse an occupied destination before asking anything, when it is already known.
+    if let (Some(name), false) = (&args.name, args.dry_run) {
+        output::inspect(&destination(&args, name), args.force)?;
+    }
+
+    let engine = Engine::new()?;
+    let base = base_context(pack, globals()?, current_year(), &git::identity());
+    let resolution = resolve(pack, &engine, &base, given, ask(interactive, &mut terminal))?;
+    let project_name = resolution.answers["project_name"]
+        .as_str()
+        .context("project_name must be a string")?
+        .to_owned();
+    let dest = destination(&args, &project_name);
+
+    let mut data = base;
+    data.extend(resolution.answers.clone());
+    let mut files = engine.render_pack(pack, &Value::Object(data.clone()))?;
+    let mut recorded = resolution.answers.clone();
+    recorded.insert("year".into(), data["year"].clone());
+    files.push(RenderedFile {
+        path: project_record::FILE_NAME.to_owned(),
+        contents: ProjectRecord::new(pack, recorded).to_yaml()?.into_bytes(),
+        executable: false,
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let outcome = if args.dry_run {
+        None
+    } else {
+        let git = args.git;
+        Some(output::write_project(&dest, &files, args.force, |dir| {
+            if git {
+                git::init_and_commit(
+                    dir,
+                    &format!("Initial commit from scaffold {}", pack.name()),
+                )
+            } else {
+                Ok(())
+            }
+        })?)
+    };
+
+    let summary = Summary {
+        pack,
+        project_name: &project_name,
+        dest: &dest,
+        files: &files,
+        outcome: outcome.as_ref(),
+        answers: &resolution.answers,
+        git: args.git && !args.dry_run,
+    };
+    if args.json {
+        summary.print_json()?;
+    } else if !args.quiet {
+        summary.print_human()?;
+    }
+    if interactive && !resolution.asked.is_empty() && !args.quiet {
+        eprintln!(
+            "\nTo generate the same project without questions (e.g. in CI):\n  {}",
+            equivalent_command(&args, pack, &resolution.answers, &resolution.asked)
+        );
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The prompter to use, or none when scaffold must not ask.
+fn ask(interactive: bool, terminal: &mut TerminalPrompter) -> Option<&mut dyn Prompter> {
+    if interactive { Some(terminal) } else { None }
+}
+
+fn pick_pack<'a>(
+    catalog: &'a Catalog,
+    name: Option<&str>,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<&'a Pack> {
+    if let Some(name) = name {
+        return catalog.get(name);
+    }
+    let names: Vec<&str> = catalog.packs().iter().map(Pack::name).collect();
+    let Some(prompter) = prompter else {
+        return Err(usage(format!(
+            "no pack given and no terminal to ask on: run `scaffold new PACK NAME` with PACK one of {}",
+            names.join(", ")
+        )));
+    };
+    let offered: Vec<(&str, &str)> = catalog
+        .packs()
+        .iter()
+        .map(|p| (p.name(), p.manifest.description.as_str()))
+        .collect();
+    let index = prompter.choose_pack(&offered)?;
+    Ok(&catalog.packs()[index])
+}
+
+fn destination(args: &NewArgs, project_name: &str) -> PathBuf {
+    args.output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(project_name))
+}
+
+/// The `scaffold new` command line that reproduces an interactive run without prompts.
+fn equivalent_command(
+    args: &NewArgs,
+    pack: &Pack,
+    answers: &Map<String, Value>,
+    asked: &[String],
+) -> String {
+    let mut words = vec![
+        "scaffold".to_owned(),
+        "new".to_owned(),
+        pack.name().to_owned(),
+    ];
+    if let Some(Value::String(name)) = answers.get("project_name") {
+        words.push(shell::quote(name));
+    }
+    if let Some(output) = &args.output {
+        words.push("-o".into());
+        words.push(shell::quote(&output.display().to_string()));
+    }
+    if let Some(file) = &args.answers {
+        words.push("--answers".into());
+        words.push(shell::quote(&file.display().to_string()));
+    }
+    words.push("--defaults".into());
+    for set in &args.set {
+        words.push("--set".into());
+        words.push(shell::quote(set));
+    }
+    for name in asked.iter().filter(|name| name.as_str() != "project_name") {
+        words.push("--set".into());
+        words.push(shell::quote(&format!("{name}={}", display(&answers[name]))));
+    }
+    for flag in [(args.force, "--force"), (args.git, "--git")] {
+        if flag.0 {
+            words.push(flag.1.into());
+        }
+    }
+    words.join(" ")
+}
+
+struct Summary<'a> {
+    pack: &'a Pack,
+    project_name: &'a str,
+    dest: &'a Path,
+    files: &'a [RenderedFile],
+    outcome: Option<&'a WriteOutcome>,
+    answers: &'a Map<String, Value>,
+    git: bool,
+}
+
+impl Summary<'_> {
+    fn action(&self, path: &str) -> &'static str {
+        let Some(outcome) = self.outcome else {
+            return "would-write";
+        };
+        let has = |list: &[String]| list.iter().any(|p| p == path);
+        if has(&outcome.overwritten) {
+            "overwritten"
+        } else if has(&outcome.unchanged) {
+            "unchanged"
+        } else {
+            "created"
+        }
+    }
+
+    fn print_json(&self) -> Result<()> {
+        let files: Vec<Value> = self
+            .files
+            .iter()
+            .map(|f| json!({"path": f.path, "bytes": f.contents.len(), "action": self.action(&f.path)}))
+            .collect();
+        let summary = json!({
+            "pack": self.pack.name(),
+            "pack_version": self.pack.manifest.version,
+            "project_name": self.project_name,
+            "path": self.dest.display().to_string(),
+            "dry_run": self.outcome.is_none(),
+            "git": self.git,
+            "answers": self.answers,
+            "files": files,
+        });
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+        Ok(())
+    }
+
+    fn print_human(&self) -> Result<()> {
+        let dest = self.dest.display();
+        let count = self.files.len();
+        let Some(outcome) = self.outcome else {
+            let mut out = std::io::stdout().lock();
+            for file in self.files {
+                writeln!(out, "{:>8}  {}", file.contents.len(), file.path)?;
+            }
+            eprintln!(
+                "Dry run: {count} files of pack {} would be written to {dest}; nothing was written.",
+                self.pack.name()
+            );
+            return Ok(());
+        };
+        eprintln!(
+            "Created {} from pack {} {} in {dest} ({count} files{}).",
+            self.project_name,
+            self.pack.name(),
+            self.pack.manifest.version,
+            if self.git { ", initial git commit" } else { "" }
+        );
+        if !outcome.overwritten.is_empty() {
+            eprintln!("Overwritten: {}", outcome.overwritten.join(", "));
+        }
+        eprintln!("Next: cd {} && make test", shell::quote(&dest.to_string()));
+        Ok(())
+    }
+}

@@ -1,0 +1,101 @@
+//! The pack manifest (`pack.yaml`): what a pack declares about itself.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A parsed `pack.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// What users type after `scaffold new`.
+    pub name: String,
+    /// One line shown by `scaffold list` and the pack prompt.
+    pub description: String,
+    /// Recorded in `.scaffold.yaml` so updates know what a project was made from.
+    pub version: String,
+    /// Questions, asked in this order.
+    #[serde(default)]
+    pub variables: Vec<Variable>,
+    /// Files and directories rendered only when a condition holds.
+    #[serde(default)]
+    pub files: Vec<FileRule>,
+    /// Globs of files copied byte for byte, never rendered.
+    #[serde(default)]
+    pub raw: Vec<String>,
+    /// Globs of files written with the executable bit.
+    #[serde(default)]
+    pub executable: Vec<String>,
+}
+
+/// One question a pack asks.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variable {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: VariableKind,
+    /// The question text; the name is used when absent.
+    #[serde(default)]
+    pub prompt: Option<String>,
+    /// A longer explanation shown by `scaffold list`.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// The default; a string default is a template over earlier answers.
+    #[serde(default)]
+    pub default: Option<Value>,
+    /// Allowed values of `choice` and `multi-choice` variables.
+    #[serde(default)]
+    pub choices: Vec<String>,
+    #[serde(default)]
+    pub validate: Option<Validation>,
+    /// Ask only when this Handlebars expression over earlier answers holds.
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+impl Variable {
+    /// The question shown to the user.
+    pub fn question(&self) -> &str {
+        self.prompt.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// The type of a variable's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VariableKind {
+    String,
+    Bool,
+    Int,
+    Choice,
+    MultiChoice,
+}
+
+impl VariableKind {
+    /// How the type is spelt in manifests and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VariableKind::String => "string",
+            VariableKind::Bool => "bool",
+            VariableKind::Int => "int",
+            VariableKind::Choice => "choice",
+            VariableKind::MultiChoice => "multi-choice",
+        }
+    }
+}
+
+/// A regular expression a value must match, with the message shown when it does not.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validation {
+    pub regex: String,
+    pub message: String,
+}
+
+/// A glob over template paths and the condition under which those files are rendered.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRule {
+    pub path: String,
+    pub when: String,
+}

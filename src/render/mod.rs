@@ -1,0 +1,191 @@
+//! The Handlebars engine: renders a pack's template tree into files in memory.
+
+mod helpers;
+
+use anyhow::{Context as _, Result, bail};
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+use handlebars::{Context, Handlebars, RenderError, RenderErrorReason};
+use serde_json::Value;
+
+pub use helpers::plural;
+
+use crate::pack::{Pack, builtin_partials};
+
+/// One file of a rendered project, not yet written anywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Relative, `/`-separated path inside the project.
+    pub path: String,
+    pub contents: Vec<u8>,
+    pub executable: bool,
+}
+
+/// A template that failed to parse or render, with where it failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}{position}: {reason}")]
+pub struct TemplateFailure {
+    origin: String,
+    position: String,
+    reason: String,
+}
+
+impl TemplateFailure {
+    fn new(origin: &str, err: &RenderError) -> Self {
+        let (pos, reason) = match err.reason() {
+            RenderErrorReason::TemplateError(parse) => (parse.pos(), parse.reason().to_string()),
+            other => (err.line_no.zip(err.column_no), other.to_string()),
+        };
+        let mut position = pos
+            .map(|(line, col)| format!(" line {line}, col {col}"))
+            .unwrap_or_default();
+        if let Some(partial) = &err.template_name {
+            position.push_str(&format!(" (in partial `{partial}`)"));
+        }
+        TemplateFailure {
+            origin: origin.to_owned(),
+            position,
+            reason: reason.trim_end().to_owned(),
+        }
+    }
+}
+
+/// The Handlebars registry with scaffold's settings, helpers and shared partials.
+pub struct Engine {
+    registry: Handlebars<'static>,
+}
+
+impl Engine {
+    /// Strict mode (unknown variables are errors), no HTML escaping, every helper
+    /// and built-in partial registered.
+    pub fn new() -> Result<Self> {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut registry);
+        for (name, text) in builtin_partials() {
+            registry
+                .register_partial(&name, text)
+                .map_err(|err| TemplateFailure::new(&format!("partial `{name}`"), &err.into()))?;
+        }
+        Ok(Engine { registry })
+    }
+
+    /// Renders one template string; `origin` names it in errors (pack and file).
+    pub fn render_str(&self, origin: &str, template: &str, data: &Value) -> Result<String> {
+        if !template.contains("{{") {
+            return Ok(template.to_owned());
+        }
+        let ctx = Context::from(data.clone());
+        self.render_with(origin, template, &ctx)
+    }
+
+    /// Evaluates a `when` expression such as `with_metrics` or `(eq platform "discord")`.
+    pub fn condition(&self, origin: &str, expression: &str, data: &Value) -> Result<bool> {
+        let ctx = Context::from(data.clone());
+        self.condition_with(origin, expression, &ctx)
+    }
+
+    fn condition_with(&self, origin: &str, expression: &str, ctx: &Context) -> Result<bool> {
+        let template = format!("{{{{#if {expression}}}}}1{{{{/if}}}}");
+        Ok(self.render_with(origin, &template, ctx)? == "1")
+    }
+
+    fn render_with(&self, origin: &str, template: &str, ctx: &Context) -> Result<String> {
+        self.registry
+            .render_template_with_context(template, ctx)
+            .map_err(|err| TemplateFailure::new(origin, &err).into())
+    }
+
+    /// Renders every file of `pack` against `data`, skipping files whose `files:` rule
+    /// does not hold or whose rendered path has an empty segment.
+    pub fn render_pack(&self, pack: &Pack, data: &Value) -> Result<Vec<RenderedFile>> {
+        let manifest = &pack.manifest;
+        let ctx = Context::from(data.clone());
+        let rules = manifest
+            .files
+            .iter()
+            .map(|rule| Ok((matcher(&rule.path)?, rule.when.as_str())))
+            .collect::<Result<Vec<(GlobMatcher, &str)>>>()?;
+        let raw = glob_set(&manifest.raw)?;
+        let executable = glob_set(&manifest.executable)?;
+
+        let mut rendered: Vec<RenderedFile> = Vec::with_capacity(pack.files.len());
+        for file in &pack.files {
+            let origin = format!("pack `{}`: files/{}", pack.name(), file.path);
+            let mut included = true;
+            for (glob, when) in &rules {
+                if matches_path_or_ancestor(glob, &file.path)
+                    && !self.condition_with(&format!("{origin} (rule `{when}`)"), when, &ctx)?
+                {
+                    included = false;
+                    break;
+                }
+            }
+            if !included {
+                continue;
+            }
+            let path = self.render_with(&format!("{origin} (path)"), &file.path, &ctx)?;
+            if path.split('/').any(str::is_empty) {
+                continue;
+            }
+            if path
+                .split('/')
+                .any(|seg| seg == "." || seg == ".." || seg.contains('\\'))
+            {
+                bail!("{origin}: the path renders to `{path}`, which leaves the project directory");
+            }
+            let text = std::str::from_utf8(&file.contents).ok();
+            let contents = match text {
+                Some(text) if !raw.is_match(&file.path) && text.contains("{{") => {
+                    self.render_with(&origin, text, &ctx)?.into_bytes()
+                }
+                _ => file.contents.to_vec(),
+            };
+            let executable = executable.is_match(&file.path) || contents.starts_with(b"#!");
+            rendered.push(RenderedFile {
+                path,
+                contents,
+                executable,
+            });
+        }
+        rendered.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Some(pair) = rendered
+            .windows(2)
+            .find(|pair| pair[0].path == pair[1].path)
+        {
+            bail!(
+                "pack `{}`: two templates render to the same path `{}`",
+                pack.name(),
+                pair[0].path
+            );
+        }
+        Ok(rendered)
+    }
+}
+
+fn matcher(pattern: &str) -> Result<GlobMatcher> {
+    Ok(GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .with_context(|| format!("compiling the glob `{pattern}`"))?
+        .compile_matcher())
+}
+
+fn glob_set(patterns: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(Glob::new(pattern).with_context(|| format!("compiling the glob `{pattern}`"))?);
+    }
+    Ok(builder.build()?)
+}
+
+/// A rule on a directory (`internal/metrics`) covers everything below it too.
+fn matches_path_or_ancestor(glob: &GlobMatcher, path: &str) -> bool {
+    glob.is_match(path)
+        || path
+            .match_indices('/')
+            .any(|(index, _)| glob.is_match(&path[..index]))
+}
+
+#[cfg(test)]
+mod tests;

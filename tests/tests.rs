@@ -1,0 +1,1 @@
+//! Integration tests: drive the real `scaffold` binary in temporary directories.
