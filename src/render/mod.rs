@@ -86,6 +86,13 @@ impl Engine {
     }
 
     fn condition_with(&self, origin: &str, expression: &str, ctx: &Context) -> Result<bool> {
+        // `#if` forgives a missing variable even in strict mode; a misspelt condition must not
+        // silently turn files off, so a bare name has to exist.
+        let expression = expression.trim();
+        let bare = expression.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if bare && ctx.data().get(expression).is_none() {
+            bail!("{origin}: the condition names `{expression}`, which is not a variable");
+        }
         let template = format!("{{{{#if {expression}}}}}1{{{{/if}}}}");
         Ok(self.render_with(origin, &template, ctx)? == "1")
     }
