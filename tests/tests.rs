@@ -1,1 +1,11 @@
 //! Integration tests: drive the real `scaffold` binary in temporary directories.
+
+mod support;
+
+mod examples;
+mod go_toolchain;
+mod interactive;
+mod list;
+mod new_errors;
+mod new_output;
+mod snapshots;
