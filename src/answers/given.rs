@@ -102,6 +102,8 @@ fn insert(
         default: None,
         choices: vec![],
         validate: None,
+        min: Some(1970),
+        max: Some(9999),
         when: None,
     };
     let var = match pack.variable(key) {

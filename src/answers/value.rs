@@ -55,13 +55,30 @@ pub fn coerce(var: &Variable, value: &Value) -> Result<Value, String> {
     }
 }
 
-/// Applies the variable's validation regex; non-string values always pass.
+/// Applies the variable's range (`min`, `max`) and validation regex, which sees the value
+/// as text so that it works for every type.
 pub fn check(var: &Variable, value: &Value) -> Result<(), String> {
-    let (Some(rule), Value::String(text)) = (&var.validate, value) else {
+    if let Some(number) = value.as_i64() {
+        let too_small = var.min.is_some_and(|min| number < min);
+        let too_large = var.max.is_some_and(|max| number > max);
+        if too_small || too_large {
+            let range = match (var.min, var.max) {
+                (Some(min), Some(max)) => format!("from {min} to {max}"),
+                (Some(min), None) => format!("{min} or more"),
+                (None, Some(max)) => format!("{max} or less"),
+                (None, None) => unreachable!("a bound was crossed"),
+            };
+            return Err(format!(
+                "`{number}` is out of range: use a whole number {range}"
+            ));
+        }
+    }
+    let Some(rule) = &var.validate else {
         return Ok(());
     };
+    let text = display(value);
     let regex = Regex::new(&rule.regex).map_err(|err| format!("has an invalid regex: {err}"))?;
-    if regex.is_match(text) {
+    if regex.is_match(&text) {
         Ok(())
     } else if text.is_empty() {
         Err(format!("it must not be empty: {}", rule.message))
@@ -152,6 +169,22 @@ mod tests {
         assert_eq!(
             coerce(&many, &serde_json::json!(["b"])),
             Ok(serde_json::json!(["b"]))
+        );
+    }
+
+    #[test]
+    fn checks_ranges() {
+        let status = var("{name: s, type: int, min: 100, max: 599}");
+        assert!(check(&status, &Value::from(204)).is_ok());
+        assert_eq!(
+            check(&status, &Value::from(999)),
+            Err("`999` is out of range: use a whole number from 100 to 599".to_owned())
+        );
+        let workers = var("{name: w, type: int, min: 1}");
+        assert!(
+            check(&workers, &Value::from(0))
+                .unwrap_err()
+                .contains("1 or more")
         );
     }
 

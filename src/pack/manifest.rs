@@ -48,6 +48,12 @@ pub struct Variable {
     pub choices: Vec<String>,
     #[serde(default)]
     pub validate: Option<Validation>,
+    /// Smallest allowed value of an `int` variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Largest allowed value of an `int` variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
     /// Ask only when this Handlebars expression over earlier answers holds.
     #[serde(default)]
     pub when: Option<String>,

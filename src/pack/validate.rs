@@ -8,7 +8,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::{Pack, VariableKind};
-use crate::answers::{BUILTINS, coerce};
+use crate::answers::{BUILTINS, check, coerce};
 
 /// Every problem found in `pack`'s manifest, or `Ok` when there are none.
 pub fn validate(pack: &Pack) -> Result<()> {
@@ -70,6 +70,11 @@ fn problems(pack: &Pack) -> Vec<String> {
                 var.kind.as_str()
             ));
         }
+        if (var.min.is_some() || var.max.is_some()) && var.kind != VariableKind::Int {
+            problems.push(format!(
+                "variable `{name}` has min or max but is not an int"
+            ));
+        }
         if let Some(rule) = &var.validate
             && let Err(err) = Regex::new(&rule.regex)
         {
@@ -77,7 +82,8 @@ fn problems(pack: &Pack) -> Vec<String> {
         }
         if let Some(default) = &var.default {
             let is_template = matches!(default, Value::String(s) if s.contains("{{"));
-            if !is_template && let Err(err) = coerce(var, default) {
+            let checked = coerce(var, default).and_then(|value| check(var, &value));
+            if !is_template && let Err(err) = checked {
                 problems.push(format!("variable `{name}` has a bad default: {err}"));
             }
         }
