@@ -41,6 +41,14 @@ pub struct NewArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 
+    /// Add components, e.g. --with docker,helm (see `scaffold list`)
+    #[arg(long, value_name = "COMPONENTS", value_delimiter = ',')]
+    pub with: Vec<String>,
+
+    /// Leave out components the pack enables by default, e.g. --without helm
+    #[arg(long, value_name = "COMPONENTS", value_delimiter = ',')]
+    pub without: Vec<String>,
+
     /// Read answers from a YAML file of `key: value` pairs (--set wins over it)
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,

@@ -24,6 +24,14 @@ pub trait Prompter {
     /// Asks which pack to use; `packs` holds (name, description) pairs.
     fn choose_pack(&mut self, packs: &[(&str, &str)]) -> Result<usize>;
 
+    /// Asks which components to include; `offered` holds (name, description) pairs and
+    /// `chosen` the ones ticked at first. Returns the indices of the ticked ones.
+    fn choose_components(
+        &mut self,
+        offered: &[(&str, &str)],
+        chosen: &[bool],
+    ) -> Result<Vec<usize>>;
+
     /// Asks for one variable's value, offering `default`, re-asking until `check` passes.
     fn ask(
         &mut self,
@@ -66,15 +74,23 @@ impl TerminalPrompter {
 
 impl Prompter for TerminalPrompter {
     fn choose_pack(&mut self, packs: &[(&str, &str)]) -> Result<usize> {
-        let width = packs.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
-        let items: Vec<String> = packs
-            .iter()
-            .map(|(name, description)| format!("{name:width$}  {description}"))
-            .collect();
         Select::with_theme(&self.theme)
             .with_prompt("Pack")
-            .items(&items)
+            .items(aligned(packs))
             .default(0)
+            .interact_on(&self.term)
+            .map_err(interrupted)
+    }
+
+    fn choose_components(
+        &mut self,
+        offered: &[(&str, &str)],
+        chosen: &[bool],
+    ) -> Result<Vec<usize>> {
+        MultiSelect::with_theme(&self.theme)
+            .with_prompt("Components (space toggles, enter accepts)")
+            .items(aligned(offered))
+            .defaults(chosen)
             .interact_on(&self.term)
             .map_err(interrupted)
     }
@@ -139,6 +155,15 @@ impl Prompter for TerminalPrompter {
     }
 }
 
+/// `name  description` lines with the descriptions aligned.
+fn aligned(items: &[(&str, &str)]) -> Vec<String> {
+    let width = items.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    items
+        .iter()
+        .map(|(name, description)| format!("{name:width$}  {description}"))
+        .collect()
+}
+
 /// Ctrl-C or Escape at a prompt becomes [`Cancelled`]; the cursor is restored either way.
 fn interrupted(err: dialoguer::Error) -> anyhow::Error {
     let _ = Term::stderr().show_cursor();
@@ -182,6 +207,26 @@ impl Prompter for ScriptedPrompter {
             .iter()
             .position(|(name, _)| *name == line)
             .ok_or_else(|| anyhow!("scripted pack `{line}` is not offered"))
+    }
+
+    /// A comma-separated list of component names; an empty line keeps the ticked ones.
+    fn choose_components(
+        &mut self,
+        offered: &[(&str, &str)],
+        chosen: &[bool],
+    ) -> Result<Vec<usize>> {
+        let line = self.next_line("Components")?;
+        if line.is_empty() {
+            return Ok((0..offered.len()).filter(|&i| chosen[i]).collect());
+        }
+        line.split(',')
+            .map(|name| {
+                offered
+                    .iter()
+                    .position(|(offered, _)| *offered == name.trim())
+                    .ok_or_else(|| anyhow!("scripted component `{name}` is not offered"))
+            })
+            .collect()
     }
 
     fn ask(

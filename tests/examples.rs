@@ -22,7 +22,9 @@ fn answers_files_generate_without_prompts() {
         ("healthcheck", "healthcheck.yaml", "uptime-probe"),
         ("rest-api", "rest-api.yaml", "invoice-service"),
     ] {
-        let run = sandbox.run(&["new", pack, "--answers", &example(answers), "--json"]).success();
+        let run = sandbox
+            .run(&["new", pack, "--answers", &example(answers), "--json"])
+            .success();
         let summary: Value = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(summary["project_name"], name);
         let go_mod = fs::read_to_string(sandbox.path(&format!("{name}/go.mod"))).unwrap();
@@ -40,17 +42,23 @@ fn the_ci_script_generates_a_committed_repository() {
         std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
     )
     .unwrap();
-    let out = check_output(
-        sandbox
-            .command("bash")
-            .env("PATH", path)
-            .args([&example("ci.sh"), "rest-api", &example("rest-api.yaml"), "client-repo"]),
-    );
+    let out = check_output(sandbox.command("bash").env("PATH", path).args([
+        &example("ci.sh"),
+        "rest-api",
+        &example("rest-api.yaml"),
+        "client-repo",
+    ]));
     assert!(out.contains("files into client-repo"), "{out}");
-    let summary: Value =
-        serde_json::from_str(&fs::read_to_string(sandbox.path("client-repo.summary.json")).unwrap()).unwrap();
+    let summary: Value = serde_json::from_str(
+        &fs::read_to_string(sandbox.path("client-repo.summary.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(summary["git"], true);
-    let log = check_output(sandbox.command("git").args(["-C", "client-repo", "log", "--oneline"]));
+    let log = check_output(
+        sandbox
+            .command("git")
+            .args(["-C", "client-repo", "log", "--oneline"]),
+    );
     assert_eq!(log.lines().count(), 1, "{log}");
 }
 

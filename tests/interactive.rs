@@ -62,11 +62,17 @@ fn a_terminal_user_answers_every_kind_of_prompt() {
     }
     session.exp_string("without questions").unwrap();
     let command = session.exp_eof().unwrap();
-    assert!(command.contains("scaffold new rest-api shop-api --defaults"), "{command}");
+    assert!(
+        command.contains("scaffold new rest-api shop-api --defaults"),
+        "{command}"
+    );
     assert!(command.contains("--set license=Apache-2.0"), "{command}");
     assert!(command.contains("--set with_metrics=false"), "{command}");
     assert!(command.contains("--set 'author=Grace Hopper'"), "{command}");
-    assert!(matches!(session.process().wait().unwrap(), WaitStatus::Exited(_, 0)));
+    assert!(matches!(
+        session.process().wait().unwrap(),
+        WaitStatus::Exited(_, 0)
+    ));
 
     let license = fs::read_to_string(sandbox.path("shop-api/LICENSE")).unwrap();
     assert!(license.contains("Apache License") && license.contains("Grace Hopper"));
@@ -98,5 +104,9 @@ fn ctrl_c_at_a_prompt_leaves_nothing() {
         "Ctrl-C must not succeed: {status:?}"
     );
     std::thread::sleep(Duration::from_millis(50));
-    assert!(sandbox.work_entries().is_empty(), "{:?}", sandbox.work_entries());
+    assert!(
+        sandbox.work_entries().is_empty(),
+        "{:?}",
+        sandbox.work_entries()
+    );
 }

@@ -16,9 +16,14 @@ fn lists_packs_with_descriptions_and_variables() {
 fn lists_packs_as_json() {
     let run = Sandbox::new().run(&["list", "--json"]).success();
     let packs: Value = serde_json::from_str(&run.stdout).unwrap();
-    let names: Vec<&str> = packs.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = packs["packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["healthcheck", "rest-api"]);
-    let variables = packs[1]["variables"].as_array().unwrap();
+    let variables = packs["packs"][1]["variables"].as_array().unwrap();
     let port = variables.iter().find(|v| v["name"] == "port").unwrap();
     assert_eq!(port["type"], "int");
     assert_eq!(port["default"], 8080);

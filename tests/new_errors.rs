@@ -19,7 +19,11 @@ fn unknown_pack_suggests_the_closest() {
         &sandbox,
         &["new", "rest-apy", "orders", "--defaults"],
         2,
-        &["unknown pack `rest-apy`", "did you mean `rest-api`?", "healthcheck"],
+        &[
+            "unknown pack `rest-apy`",
+            "did you mean `rest-api`?",
+            "healthcheck",
+        ],
     );
 }
 
@@ -28,7 +32,14 @@ fn unknown_variable_suggests_the_closest() {
     let sandbox = Sandbox::new();
     refused(
         &sandbox,
-        &["new", "rest-api", "orders", "--defaults", "--set", "licence=MIT"],
+        &[
+            "new",
+            "rest-api",
+            "orders",
+            "--defaults",
+            "--set",
+            "licence=MIT",
+        ],
         2,
         &["unknown variable `licence`", "did you mean `license`?"],
     );
@@ -39,19 +50,40 @@ fn values_are_parsed_by_type() {
     let sandbox = Sandbox::new();
     refused(
         &sandbox,
-        &["new", "rest-api", "orders", "--defaults", "--set", "port=abc"],
+        &[
+            "new",
+            "rest-api",
+            "orders",
+            "--defaults",
+            "--set",
+            "port=abc",
+        ],
         2,
         &["invalid value for `port`", "expects an int, got `abc`"],
     );
     refused(
         &sandbox,
-        &["new", "rest-api", "orders", "--defaults", "--set", "with_metrics=maybe"],
+        &[
+            "new",
+            "rest-api",
+            "orders",
+            "--defaults",
+            "--set",
+            "with_metrics=maybe",
+        ],
         2,
         &["`with_metrics`", "expects a bool"],
     );
     refused(
         &sandbox,
-        &["new", "rest-api", "orders", "--defaults", "--set", "license=GPL"],
+        &[
+            "new",
+            "rest-api",
+            "orders",
+            "--defaults",
+            "--set",
+            "license=GPL",
+        ],
         2,
         &["`license`", "MIT, Apache-2.0, BSD-3-Clause"],
     );
@@ -62,7 +94,14 @@ fn validation_rules_apply_to_given_values() {
     let sandbox = Sandbox::new();
     refused(
         &sandbox,
-        &["new", "healthcheck", "pinger", "--defaults", "--set", "timeout=forever"],
+        &[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--set",
+            "timeout=forever",
+        ],
         2,
         &["invalid value for `timeout`", "`forever` is not valid"],
     );
@@ -73,7 +112,14 @@ fn set_needs_key_and_value() {
     let sandbox = Sandbox::new();
     refused(
         &sandbox,
-        &["new", "healthcheck", "pinger", "--defaults", "--set", "timeout"],
+        &[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--set",
+            "timeout",
+        ],
         2,
         &["--set KEY=VALUE"],
     );
@@ -87,7 +133,10 @@ fn invalid_project_names_are_refused_with_the_rule() {
             &sandbox,
             &["new", "rest-api", name, "--defaults"],
             2,
-            &["invalid project name", "lowercase letters, digits and dashes"],
+            &[
+                "invalid project name",
+                "lowercase letters, digits and dashes",
+            ],
         );
     }
 }
@@ -99,7 +148,10 @@ fn missing_values_without_a_terminal_are_listed() {
         &sandbox,
         &["new", "healthcheck"],
         2,
-        &["missing a value for `project_name`", "--set project_name=VALUE"],
+        &[
+            "missing a value for `project_name`",
+            "--set project_name=VALUE",
+        ],
     );
     refused(
         &sandbox,
@@ -118,14 +170,28 @@ fn a_non_empty_destination_is_refused_and_left_alone() {
         &sandbox,
         &["new", "rest-api", "orders", "--defaults"],
         1,
-        &["orders already exists and is not empty", "notes.txt", "--force"],
+        &[
+            "orders already exists and is not empty",
+            "notes.txt",
+            "--force",
+        ],
     );
-    assert_eq!(fs::read_to_string(sandbox.path("orders/notes.txt")).unwrap(), "client notes");
+    assert_eq!(
+        fs::read_to_string(sandbox.path("orders/notes.txt")).unwrap(),
+        "client notes"
+    );
 
     fs::write(sandbox.path("plain-file"), "x").unwrap();
     refused(
         &sandbox,
-        &["new", "rest-api", "orders", "--defaults", "-o", "plain-file"],
+        &[
+            "new",
+            "rest-api",
+            "orders",
+            "--defaults",
+            "-o",
+            "plain-file",
+        ],
         1,
         &["plain-file exists and is not a directory"],
     );
@@ -152,7 +218,10 @@ fn answers_files_are_checked() {
         &sandbox,
         &["new", "rest-api", "orders", "--answers", "typo.yaml"],
         2,
-        &["unknown variable `prot` in typo.yaml", "did you mean `port`?"],
+        &[
+            "unknown variable `prot` in typo.yaml",
+            "did you mean `port`?",
+        ],
     );
 }
 
@@ -163,7 +232,10 @@ fn git_without_an_identity_is_refused_before_writing() {
         &sandbox,
         &["new", "healthcheck", "pinger", "--defaults", "--git"],
         1,
-        &["--git needs a git identity", "git config --global user.name"],
+        &[
+            "--git needs a git identity",
+            "git config --global user.name",
+        ],
     );
 }
 
@@ -175,14 +247,28 @@ fn a_kill_mid_write_leaves_no_project() {
     let sandbox = Sandbox::new();
     let status = sandbox
         .command("bash")
-        .args(["-c", r#"ulimit -f 4; exec "$0" new rest-api orders --defaults"#, crate::support::BIN])
+        .args([
+            "-c",
+            r#"ulimit -f 4; exec "$0" new rest-api orders --defaults"#,
+            crate::support::BIN,
+        ])
         .status()
         .unwrap();
     assert!(!status.success());
-    assert!(!sandbox.path("orders").exists(), "a partial project was left behind");
+    assert!(
+        !sandbox.path("orders").exists(),
+        "a partial project was left behind"
+    );
     // Only the hidden staging directory may remain; a new run is not disturbed by it.
-    assert!(sandbox.work_entries().iter().all(|name| name.starts_with(".orders.scaffold-")));
-    sandbox.run(&["new", "rest-api", "orders", "--defaults"]).success();
+    assert!(
+        sandbox
+            .work_entries()
+            .iter()
+            .all(|name| name.starts_with(".orders.scaffold-"))
+    );
+    sandbox
+        .run(&["new", "rest-api", "orders", "--defaults"])
+        .success();
 }
 
 /// With SIGXFSZ ignored, the same limit makes a write fail (EFBIG) like a full disk:
@@ -204,5 +290,9 @@ fn a_write_failure_is_reported_and_cleaned_up() {
     let run = crate::support::Run::from(output);
     let run = run.fails_with(1, &["writing "]);
     assert!(run.stderr.contains("File too large"), "{}", run.stderr);
-    assert!(sandbox.work_entries().is_empty(), "left: {:?}", sandbox.work_entries());
+    assert!(
+        sandbox.work_entries().is_empty(),
+        "left: {:?}",
+        sandbox.work_entries()
+    );
 }

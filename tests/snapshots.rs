@@ -4,8 +4,13 @@ use crate::support::{Sandbox, tree_snapshot};
 
 fn snapshot_defaults(pack: &str, name: &str) {
     let sandbox = Sandbox::new();
-    sandbox.run(&["new", pack, name, "--defaults", "--set", "year=2026"]).success();
-    insta::assert_snapshot!(format!("{pack}-defaults"), tree_snapshot(&sandbox.path(name)));
+    sandbox
+        .run(&["new", pack, name, "--defaults", "--set", "year=2026"])
+        .success();
+    insta::assert_snapshot!(
+        format!("{pack}-defaults"),
+        tree_snapshot(&sandbox.path(name))
+    );
 }
 
 #[test]

@@ -21,6 +21,8 @@ pub const BUILTINS: &[&str] = &[
     "pack_version",
     "git_user_name",
     "git_user_email",
+    "service",
+    "components",
 ];
 
 /// The built-in variable a user may set (`--set year=2026`) to pin output.
@@ -29,11 +31,17 @@ pub const SETTABLE_BUILTINS: &[&str] = &["year"];
 /// The values every template of `pack` sees before any answer: globals and built-ins.
 pub fn base_context(
     pack: &Pack,
+    components: &[&Pack],
     globals: Map<String, Value>,
     year: i64,
     identity: &Identity,
 ) -> Map<String, Value> {
     let mut base = globals;
+    base.insert("service".into(), Value::Bool(pack.manifest.service));
+    base.insert(
+        "components".into(),
+        components.iter().map(|c| Value::from(c.name())).collect(),
+    );
     base.insert("year".into(), Value::from(year));
     base.insert(
         "scaffold_version".into(),

@@ -1,4 +1,4 @@
-//! `scaffold list`: the packs, one line each, with their variables.
+//! `scaffold list`: the packs and components, one line each, with their variables.
 
 use std::io::Write;
 
@@ -14,55 +14,82 @@ pub fn run(args: &ListArgs) -> Result<ExitStatus> {
     let catalog = builtin_catalog()?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let packs: Vec<Value> = catalog.packs().iter().map(pack_json).collect();
-        serde_json::to_writer_pretty(&mut out, &packs)?;
+        let packs: Vec<Value> = catalog.packs().into_iter().map(pack_json).collect();
+        let components: Vec<Value> = catalog.components().into_iter().map(pack_json).collect();
+        let listing = json!({"packs": packs, "components": components});
+        serde_json::to_writer_pretty(&mut out, &listing)?;
         writeln!(out)?;
         return Ok(ExitStatus::Success);
     }
-    for (i, pack) in catalog.packs().iter().enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-        }
+    writeln!(out, "Packs (scaffold new PACK NAME):")?;
+    for pack in catalog.packs() {
         let manifest = &pack.manifest;
         writeln!(
             out,
-            "{} {}  {}",
+            "\n{} {}  {}",
             manifest.name, manifest.version, manifest.description
         )?;
-        let width = manifest
-            .variables
-            .iter()
-            .map(|v| v.name.len())
-            .max()
-            .unwrap_or(0);
-        for var in &manifest.variables {
-            let default = match &var.default {
-                Some(value) => format!("default: {}", display(value)),
-                None => "required".to_owned(),
-            };
-            let choices = if var.choices.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", var.choices.join(", "))
-            };
+        if !manifest.components.is_empty() {
             writeln!(
                 out,
-                "  {:width$}  {:<12}  {}{choices} ({default})",
-                var.name,
-                var.kind.as_str(),
-                var.question(),
+                "  components by default: {}",
+                manifest.components.join(", ")
             )?;
+        }
+        write_variables(&mut out, pack)?;
+    }
+    let components = catalog.components();
+    if !components.is_empty() {
+        writeln!(
+            out,
+            "\nComponents (scaffold new PACK NAME --with COMPONENT):"
+        )?;
+        for component in components {
+            let manifest = &component.manifest;
+            writeln!(
+                out,
+                "\n{} {}  {}",
+                manifest.name, manifest.version, manifest.description
+            )?;
+            write_variables(&mut out, component)?;
         }
     }
     Ok(ExitStatus::Success)
+}
+
+fn write_variables(out: &mut impl Write, pack: &Pack) -> Result<()> {
+    let variables = &pack.manifest.variables;
+    let width = variables.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    for var in variables {
+        let default = match &var.default {
+            Some(value) => format!("default: {}", display(value)),
+            None => "required".to_owned(),
+        };
+        let choices = if var.choices.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", var.choices.join(", "))
+        };
+        writeln!(
+            out,
+            "  {:width$}  {:<12}  {}{choices} ({default})",
+            var.name,
+            var.kind.as_str(),
+            var.question(),
+        )?;
+    }
+    Ok(())
 }
 
 fn pack_json(pack: &Pack) -> Value {
     let manifest = &pack.manifest;
     json!({
         "name": manifest.name,
+        "kind": manifest.kind,
         "description": manifest.description,
         "version": manifest.version,
+        "service": manifest.service,
+        "components": manifest.components,
         "variables": manifest.variables,
     })
 }

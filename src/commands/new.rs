@@ -23,12 +23,23 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     let mut terminal = TerminalPrompter::default();
 
     let catalog = builtin_catalog()?;
-    let pack = pick_pack(
+    let chosen_pack = pick_pack(
         &catalog,
         args.pack.as_deref(),
         ask(interactive, &mut terminal),
     )?;
-    pack::validate(pack)?;
+    let components = pick_components(
+        &catalog,
+        chosen_pack,
+        &args,
+        ask(interactive, &mut terminal),
+    )?;
+    for piece in std::iter::once(chosen_pack).chain(components.iter().copied()) {
+        pack::validate(piece)?;
+    }
+    // One variable list for the pack and its components, so a shared answer is asked once.
+    let composed = pack::compose(chosen_pack, &components);
+    let pack = &composed;
     let given = collect_given(
         pack,
         args.answers.as_deref(),
@@ -44,7 +55,13 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     }
 
     let engine = Engine::new()?;
-    let base = base_context(pack, globals()?, current_year(), &git::identity());
+    let base = base_context(
+        pack,
+        &components,
+        globals()?,
+        current_year(),
+        &git::identity(),
+    );
     let resolution = resolve(pack, &engine, &base, given, ask(interactive, &mut terminal))?;
     let project_name = resolution.answers["project_name"]
         .as_str()
@@ -54,12 +71,17 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
 
     let mut data = base;
     data.extend(resolution.answers.clone());
-    let mut files = engine.render_pack(pack, &Value::Object(data.clone()))?;
+    let pieces: Vec<&Pack> = std::iter::once(pack)
+        .chain(components.iter().copied())
+        .collect();
+    let mut files = engine.render_project(&pieces, &Value::Object(data.clone()))?;
     let mut recorded = resolution.answers.clone();
     recorded.insert("year".into(), data["year"].clone());
+    let mut record = ProjectRecord::new(pack, recorded);
+    record.components = components.iter().map(|c| c.name().to_owned()).collect();
     files.push(RenderedFile {
         path: project_record::FILE_NAME.to_owned(),
-        contents: ProjectRecord::new(pack, recorded).to_yaml()?.into_bytes(),
+        contents: record.to_yaml()?.into_bytes(),
         executable: false,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -87,6 +109,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
         files: &files,
         outcome: outcome.as_ref(),
         answers: &resolution.answers,
+        components: &record.components,
         git: args.git && !args.dry_run,
     };
     if args.json {
@@ -97,7 +120,13 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     if interactive && !resolution.asked.is_empty() && !args.quiet {
         eprintln!(
             "\nTo generate the same project without questions (e.g. in CI):\n  {}",
-            equivalent_command(&args, pack, &resolution.answers, &resolution.asked)
+            equivalent_command(
+                &args,
+                pack,
+                &record.components,
+                &resolution.answers,
+                &resolution.asked
+            )
         );
     }
     Ok(ExitStatus::Success)
@@ -116,7 +145,7 @@ fn pick_pack<'a>(
     if let Some(name) = name {
         return catalog.get(name);
     }
-    let names: Vec<&str> = catalog.packs().iter().map(Pack::name).collect();
+    let names: Vec<&str> = catalog.packs().into_iter().map(Pack::name).collect();
     let Some(prompter) = prompter else {
         return Err(usage(format!(
             "no pack given and no terminal to ask on: run `scaffold new PACK NAME` with PACK one of {}",
@@ -129,7 +158,40 @@ fn pick_pack<'a>(
         .map(|p| (p.name(), p.manifest.description.as_str()))
         .collect();
     let index = prompter.choose_pack(&offered)?;
-    Ok(&catalog.packs()[index])
+    Ok(catalog.packs()[index])
+}
+
+/// The pack's default components adjusted by `--with`/`--without`; on a terminal without
+/// those flags, a multi-select offers every component with the defaults ticked.
+fn pick_components<'a>(
+    catalog: &'a Catalog,
+    pack: &Pack,
+    args: &NewArgs,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<Vec<&'a Pack>> {
+    let selected = pack::select_components(catalog, pack, &args.with, &args.without)?;
+    let offered = catalog.components();
+    let Some(prompter) = prompter else {
+        return Ok(selected);
+    };
+    if offered.is_empty() || !args.with.is_empty() || !args.without.is_empty() {
+        return Ok(selected);
+    }
+    let items: Vec<(&str, &str)> = offered
+        .iter()
+        .map(|c| (c.name(), c.manifest.description.as_str()))
+        .collect();
+    let ticked: Vec<bool> = offered
+        .iter()
+        .map(|c| selected.iter().any(|s| s.name() == c.name()))
+        .collect();
+    let picked = prompter.choose_components(&items, &ticked)?;
+    Ok(offered
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| picked.contains(i))
+        .map(|(_, c)| c)
+        .collect())
 }
 
 fn destination(args: &NewArgs, project_name: &str) -> PathBuf {
@@ -142,6 +204,7 @@ fn destination(args: &NewArgs, project_name: &str) -> PathBuf {
 fn equivalent_command(
     args: &NewArgs,
     pack: &Pack,
+    components: &[String],
     answers: &Map<String, Value>,
     asked: &[String],
 ) -> String {
@@ -162,6 +225,23 @@ fn equivalent_command(
         words.push(shell::quote(&file.display().to_string()));
     }
     words.push("--defaults".into());
+    let defaults = &pack.manifest.components;
+    let with: Vec<&str> = components
+        .iter()
+        .filter(|c| !defaults.contains(c))
+        .map(String::as_str)
+        .collect();
+    let without: Vec<&str> = defaults
+        .iter()
+        .filter(|c| !components.contains(c))
+        .map(String::as_str)
+        .collect();
+    for (flag, names) in [("--with", with), ("--without", without)] {
+        if !names.is_empty() {
+            words.push(flag.into());
+            words.push(names.join(","));
+        }
+    }
     for set in &args.set {
         words.push("--set".into());
         words.push(shell::quote(set));
@@ -185,6 +265,7 @@ struct Summary<'a> {
     files: &'a [RenderedFile],
     outcome: Option<&'a WriteOutcome>,
     answers: &'a Map<String, Value>,
+    components: &'a [String],
     git: bool,
 }
 
@@ -216,6 +297,7 @@ impl Summary<'_> {
             "path": self.dest.display().to_string(),
             "dry_run": self.outcome.is_none(),
             "git": self.git,
+            "components": self.components,
             "answers": self.answers,
             "files": files,
         });

@@ -13,6 +13,16 @@ pub struct Manifest {
     pub description: String,
     /// Recorded in `.scaffold.yaml` so updates know what a project was made from.
     pub version: String,
+    /// A project pack (rendered by `scaffold new`) or a component added to one.
+    #[serde(default)]
+    pub kind: PackKind,
+    /// Projects: whether the project runs as a long-lived network service, which
+    /// components (compose, Helm, image publishing) use to decide what to render.
+    #[serde(default)]
+    pub service: bool,
+    /// Projects: the components enabled unless `--without` says otherwise.
+    #[serde(default)]
+    pub components: Vec<String>,
     /// Questions, asked in this order.
     #[serde(default)]
     pub variables: Vec<Variable>,
@@ -25,6 +35,17 @@ pub struct Manifest {
     /// Globs of files written with the executable bit.
     #[serde(default)]
     pub executable: Vec<String>,
+}
+
+/// What a manifest describes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PackKind {
+    /// A whole project, rendered by `scaffold new`.
+    #[default]
+    Project,
+    /// A piece added to any project: a Dockerfile, a Helm chart, CI workflows.
+    Component,
 }
 
 /// One question a pack asks.

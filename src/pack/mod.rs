@@ -1,5 +1,6 @@
 //! Packs: a manifest plus a tree of template files, and the catalog of built-in ones.
 
+mod compose;
 mod embedded;
 pub mod manifest;
 mod validate;
@@ -8,8 +9,9 @@ use std::borrow::Cow;
 
 use anyhow::Result;
 
+pub use compose::{compose, select_components};
 pub use embedded::{builtin_catalog, builtin_partials, globals};
-pub use manifest::{Manifest, Variable, VariableKind};
+pub use manifest::{Manifest, PackKind, Variable, VariableKind};
 pub use validate::validate;
 
 use crate::error::usage;
@@ -71,19 +73,46 @@ impl Catalog {
         Catalog { packs }
     }
 
-    pub fn packs(&self) -> &[Pack] {
-        &self.packs
+    /// Every project pack, by name.
+    pub fn packs(&self) -> Vec<&Pack> {
+        self.of_kind(PackKind::Project)
     }
 
-    /// Looks a pack up by name; an unknown name is a usage error listing the known ones.
+    /// Every component, by name.
+    pub fn components(&self) -> Vec<&Pack> {
+        self.of_kind(PackKind::Component)
+    }
+
+    fn of_kind(&self, kind: PackKind) -> Vec<&Pack> {
+        self.packs
+            .iter()
+            .filter(|p| p.manifest.kind == kind)
+            .collect()
+    }
+
+    /// Looks a project pack up by name; an unknown name is a usage error listing the known ones.
     pub fn get(&self, name: &str) -> Result<&Pack> {
-        self.packs.iter().find(|p| p.name() == name).ok_or_else(|| {
-            let names: Vec<&str> = self.packs.iter().map(Pack::name).collect();
-            usage(format!(
-                "unknown pack `{name}`{}; available packs: {} (see `scaffold list`)",
-                did_you_mean(name, names.iter().copied()),
-                names.join(", ")
-            ))
-        })
+        self.find(PackKind::Project, name, "pack")
+    }
+
+    /// Looks a component up by name; an unknown name is a usage error listing the known ones.
+    pub fn component(&self, name: &str) -> Result<&Pack> {
+        self.find(PackKind::Component, name, "component")
+    }
+
+    fn find(&self, kind: PackKind, name: &str, noun: &str) -> Result<&Pack> {
+        let candidates = self.of_kind(kind);
+        candidates
+            .iter()
+            .find(|p| p.name() == name)
+            .copied()
+            .ok_or_else(|| {
+                let names: Vec<&str> = candidates.iter().map(|p| p.name()).collect();
+                usage(format!(
+                    "unknown {noun} `{name}`{}; available {noun}s: {} (see `scaffold list`)",
+                    did_you_mean(name, names.iter().copied()),
+                    names.join(", ")
+                ))
+            })
     }
 }

@@ -7,7 +7,7 @@ use globset::Glob;
 use regex::Regex;
 use serde_json::Value;
 
-use super::{Pack, VariableKind};
+use super::{Pack, PackKind, VariableKind};
 use crate::answers::{BUILTINS, check, coerce};
 
 /// Every problem found in `pack`'s manifest, or `Ok` when there are none.
@@ -35,10 +35,17 @@ fn problems(pack: &Pack) -> Vec<String> {
             manifest.name
         ));
     }
+    let is_project = manifest.kind == PackKind::Project;
     match pack.variable("project_name") {
         Some(v) if v.kind == VariableKind::String => {}
         Some(_) => problems.push("variable `project_name` must be a string".into()),
-        None => problems.push("a pack must declare the variable `project_name`".into()),
+        None if is_project => {
+            problems.push("a pack must declare the variable `project_name`".into())
+        }
+        None => {}
+    }
+    if !is_project && (manifest.service || !manifest.components.is_empty()) {
+        problems.push("`service` and `components` belong in project packs, not components".into());
     }
 
     let mut seen = HashSet::new();

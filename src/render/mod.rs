@@ -170,6 +170,30 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Renders a pack and its components into one file list; two of them writing the same
+    /// path is an error, since neither may silently win.
+    pub fn render_project(&self, packs: &[&Pack], data: &Value) -> Result<Vec<RenderedFile>> {
+        let mut files = Vec::new();
+        let mut owners: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        for pack in packs {
+            for file in self.render_pack(pack, data)? {
+                if let Some(owner) = owners.insert(file.path.clone(), pack.name()) {
+                    bail!(
+                        "`{}` and `{}` both write `{}`: they cannot be used together",
+                        owner,
+                        pack.name(),
+                        file.path
+                    );
+                }
+                files.push(file);
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+}
+
 fn matcher(pattern: &str) -> Result<GlobMatcher> {
     Ok(GlobBuilder::new(pattern)
         .literal_separator(true)

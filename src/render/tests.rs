@@ -173,9 +173,10 @@ fn refuses_paths_that_leave_the_project() {
 #[test]
 fn every_builtin_pack_renders_with_defaults() {
     let engine = engine();
-    for pack in builtin_catalog().unwrap().packs() {
+    let catalog = builtin_catalog().unwrap();
+    for pack in catalog.packs() {
         let identity = Identity::default();
-        let base = base_context(pack, globals().unwrap(), 2026, &identity);
+        let base = base_context(pack, &[], globals().unwrap(), 2026, &identity);
         let given = collect_given(pack, None, &[], Some("demo-app")).unwrap();
         let resolution = resolve(pack, &engine, &base, given, None).unwrap();
         let mut data = base;

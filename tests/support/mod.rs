@@ -15,7 +15,10 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
-        let root = tempfile::Builder::new().prefix("scaffold-test-").tempdir().unwrap();
+        let root = tempfile::Builder::new()
+            .prefix("scaffold-test-")
+            .tempdir()
+            .unwrap();
         fs::create_dir_all(root.path().join("home")).unwrap();
         fs::create_dir_all(root.path().join("work")).unwrap();
         Sandbox { root }
@@ -92,7 +95,12 @@ pub fn read_tree(root: &Path) -> Vec<(String, Vec<u8>, bool)> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let path = entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let path = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         #[cfg(unix)]
         let executable = {
             use std::os::unix::fs::PermissionsExt;
@@ -140,19 +148,36 @@ impl From<Output> for Run {
 impl Run {
     #[track_caller]
     pub fn success(self) -> Self {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts a failure with `code`, a single `scaffold: error:` line containing every needle.
     #[track_caller]
     pub fn fails_with(self, code: i32, needles: &[&str]) -> Self {
-        assert_eq!(self.code, code, "wrong exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "wrong exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "expected one error line, got:\n{}", self.stderr);
+        assert_eq!(
+            lines.len(),
+            1,
+            "expected one error line, got:\n{}",
+            self.stderr
+        );
         assert!(lines[0].starts_with("scaffold: error: "), "{}", self.stderr);
         for needle in needles {
-            assert!(self.stderr.contains(needle), "missing {needle:?} in:\n{}", self.stderr);
+            assert!(
+                self.stderr.contains(needle),
+                "missing {needle:?} in:\n{}",
+                self.stderr
+            );
         }
         assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
         self
@@ -187,7 +212,9 @@ pub fn go_env(cmd: &mut Command) -> &mut Command {
 /// Runs a command to completion and fails the test with its output if it does not succeed.
 #[track_caller]
 pub fn check_output(cmd: &mut Command) -> String {
-    let output = cmd.output().unwrap_or_else(|err| panic!("running {cmd:?}: {err}"));
+    let output = cmd
+        .output()
+        .unwrap_or_else(|err| panic!("running {cmd:?}: {err}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
