@@ -23,15 +23,26 @@ fn spawn(sandbox: &Sandbox, args: &[&str]) -> PtySession {
     .unwrap()
 }
 
+/// Sends keys once the prompt has been drawn: a prompt that switches the terminal to raw
+/// mode discards keys typed before it is ready, as a real terminal would.
+fn keys(session: &mut PtySession, keys: &str) {
+    std::thread::sleep(Duration::from_millis(150));
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
 /// Answers every question of rest-api, in manifest order: types a name, takes most defaults,
 /// picks the second license with the arrow key and turns metrics off at the confirm prompt.
 #[test]
 fn a_terminal_user_answers_every_kind_of_prompt() {
     let sandbox = Sandbox::new();
     let mut session = spawn(&sandbox, &["new"]);
-    session.exp_string("Pack").unwrap();
-    session.send(DOWN).unwrap();
-    session.send("\r").unwrap();
+    session.exp_string("rest-api").unwrap();
+    keys(&mut session, DOWN);
+    keys(&mut session, "\r");
+    // The multi-select of components, with the pack's defaults ticked: accept them.
+    session.exp_string("Components").unwrap();
+    keys(&mut session, "\r");
 
     let catalog = builtin_catalog().unwrap();
     let pack = catalog.get("rest-api").unwrap();
@@ -40,24 +51,18 @@ fn a_terminal_user_answers_every_kind_of_prompt() {
         match (var.name.as_str(), var.kind) {
             ("project_name", _) => {
                 // An invalid name is refused at the prompt and asked again.
-                session.send_line("Shop API").unwrap();
+                keys(&mut session, "Shop API\r");
                 session.exp_string("lowercase").unwrap();
-                for _ in 0.."Shop API".len() {
-                    session.send("\x7f").unwrap();
-                }
-                session.send_line("shop-api").unwrap();
+                keys(&mut session, &"\x7f".repeat("Shop API".len()));
+                keys(&mut session, "shop-api\r");
             }
-            ("author", _) => session.send_line("Grace Hopper").map(drop).unwrap(),
+            ("author", _) => keys(&mut session, "Grace Hopper\r"),
             ("license", VariableKind::Choice) => {
-                session.send(DOWN).unwrap();
-                session.send("\r").unwrap();
+                keys(&mut session, DOWN);
+                keys(&mut session, "\r");
             }
-            ("with_metrics", VariableKind::Bool) => session.send("n").map(drop).unwrap(),
-            (_, VariableKind::Bool) => session.send("\r").map(drop).unwrap(),
-            (_, VariableKind::Choice | VariableKind::MultiChoice) => {
-                session.send("\r").map(drop).unwrap()
-            }
-            _ => session.send_line("").map(drop).unwrap(),
+            ("with_metrics", VariableKind::Bool) => keys(&mut session, "n"),
+            _ => keys(&mut session, "\r"),
         }
     }
     session.exp_string("without questions").unwrap();
@@ -79,23 +84,54 @@ fn a_terminal_user_answers_every_kind_of_prompt() {
     assert!(!sandbox.path("shop-api/internal/metrics").exists());
 
     // The printed command reproduces the same project without a terminal.
-    let words: Vec<String> = command
-        .trim()
+    let line = command
         .lines()
-        .last()
+        .rev()
+        .find(|l| l.contains("scaffold new"))
         .unwrap()
-        .trim()
-        .split(" --")
-        .map(str::to_owned)
-        .collect();
-    assert!(words.len() > 3, "{words:?}");
+        .trim();
+    let replay = sandbox
+        .command("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} -o replay --set year=$0",
+            line.replacen("scaffold", "\"$1\"", 1)
+        ))
+        .arg(read_year(&sandbox.path("shop-api/.scaffold.yaml")))
+        .arg(BIN)
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let original = crate::support::read_tree(&sandbox.path("shop-api"));
+    let replayed = crate::support::read_tree(&sandbox.path("replay"));
+    assert_eq!(
+        original, replayed,
+        "the printed command gives a different project"
+    );
+}
+
+fn read_year(record: &std::path::Path) -> String {
+    let text = fs::read_to_string(record).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("year:"))
+        .unwrap();
+    line.split(':').nth(1).unwrap().trim().to_owned()
 }
 
 #[test]
 fn ctrl_c_at_a_prompt_leaves_nothing() {
     let sandbox = Sandbox::new();
-    let mut session = spawn(&sandbox, &["new", "healthcheck", "pinger"]);
+    let mut session = spawn(
+        &sandbox,
+        &["new", "healthcheck", "pinger", "--without", "helm"],
+    );
     session.exp_string("One-line description").unwrap();
+    std::thread::sleep(Duration::from_millis(150));
     session.send_control('c').unwrap();
     session.exp_eof().unwrap();
     let status = session.process().wait().unwrap();

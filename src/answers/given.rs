@@ -45,8 +45,15 @@ pub fn collect_given(
             Map::new()
         } else {
             serde_saphyr::from_str(&text).map_err(|err| {
+                // The parser's message is followed by a source snippet; the first line says it.
+                let err = err.to_string();
+                let reason = err
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ");
                 usage(format!(
-                    "{} is not a YAML mapping of `key: value` answers: {err}",
+                    "{} is not a YAML mapping of `key: value` answers: {reason}",
                     path.display()
                 ))
             })?

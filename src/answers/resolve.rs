@@ -16,6 +16,8 @@ pub struct Resolution {
     pub answers: Map<String, Value>,
     /// The variables the user answered at a prompt.
     pub asked: Vec<String>,
+    /// What templates see: the base context with pinned built-ins (`year`) and every answer.
+    pub context: Map<String, Value>,
 }
 
 /// Gives every variable a value. Given values win; otherwise the prompter asks (when there is
@@ -56,7 +58,14 @@ pub fn resolve(
             asked.push(var.name.clone());
             value
         } else if let Some(default) = default {
-            check(var, &default).map_err(|reason| {
+            // Once a value is missing, defaults built from it are meaningless: report the
+            // missing values alone.
+            let checked = if missing.is_empty() {
+                check(var, &default)
+            } else {
+                Ok(())
+            };
+            checked.map_err(|reason| {
                 usage(format!(
                     "the default for `{}` is invalid: {reason}; pass --set {}=VALUE",
                     var.name, var.name
@@ -91,7 +100,11 @@ pub fn resolve(
             sets.join(" ")
         )));
     }
-    Ok(Resolution { answers, asked })
+    Ok(Resolution {
+        answers,
+        asked,
+        context,
+    })
 }
 
 /// The variable's default with any template in it rendered against earlier answers.

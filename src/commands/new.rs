@@ -69,8 +69,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
         .to_owned();
     let dest = destination(&args, &project_name);
 
-    let mut data = base;
-    data.extend(resolution.answers.clone());
+    let data = resolution.context.clone();
     let pieces: Vec<&Pack> = std::iter::once(pack)
         .chain(components.iter().copied())
         .collect();

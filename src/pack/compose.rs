@@ -57,7 +57,12 @@ mod tests {
         let catalog = builtin_catalog().unwrap();
         for pack in catalog.packs() {
             let chosen = select_components(&catalog, pack, &[], &[]).unwrap();
-            assert_eq!(chosen.len(), pack.manifest.components.len(), "{}", pack.name());
+            assert_eq!(
+                chosen.len(),
+                pack.manifest.components.len(),
+                "{}",
+                pack.name()
+            );
         }
     }
 
@@ -66,6 +71,9 @@ mod tests {
         let catalog = builtin_catalog().unwrap();
         let pack = catalog.get("healthcheck").unwrap();
         let unknown = select_components(&catalog, pack, &["dockr".into()], &[]).unwrap_err();
-        assert!(unknown.to_string().contains("unknown component `dockr`"), "{unknown}");
+        assert!(
+            unknown.to_string().contains("unknown component `dockr`"),
+            "{unknown}"
+        );
     }
 }

@@ -179,9 +179,9 @@ fn every_builtin_pack_renders_with_defaults() {
         let base = base_context(pack, &[], globals().unwrap(), 2026, &identity);
         let given = collect_given(pack, None, &[], Some("demo-app")).unwrap();
         let resolution = resolve(pack, &engine, &base, given, None).unwrap();
-        let mut data = base;
-        data.extend(resolution.answers);
-        let files = engine.render_pack(pack, &Value::Object(data)).unwrap();
+        let files = engine
+            .render_pack(pack, &Value::Object(resolution.context))
+            .unwrap();
         assert!(
             files.iter().any(|f| f.path == "go.mod"),
             "{} has no go.mod",

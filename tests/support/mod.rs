@@ -206,7 +206,8 @@ pub fn go_env(cmd: &mut Command) -> &mut Command {
         .env("GOTOOLCHAIN", "local")
         .env("GOPROXY", "off")
         .env("GOSUMDB", "off")
-        .env("GOFLAGS", "-mod=mod")
+        // Workspace mode (the batched checks use a go.work) only allows the default -mod.
+        .env("GOFLAGS", "")
 }
 
 /// Runs a command to completion and fails the test with its output if it does not succeed.

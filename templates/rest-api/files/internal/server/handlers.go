@@ -1,0 +1,236 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"{{module_path}}/internal/middleware"
+	"{{module_path}}/internal/problem"
+	"{{module_path}}/internal/store"
+)
+
+// Limits enforced on input; the OpenAPI spec states the same numbers.
+const (
+	maxNameLength        = 200
+	maxDescriptionLength = 2000
+	defaultLimit         = 20
+	maxLimit             = 100
+)
+
+// {{camel_case resource}}Input is the body of POST and PUT. It is separate from store.{{pascal_case resource}}
+// so that clients cannot set server-owned fields such as id or created_at:
+// those are rejected as unknown fields.
+type {{camel_case resource}}Input struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+func (in {{camel_case resource}}Input) validate() []problem.FieldError {
+	var errs []problem.FieldError
+	name := strings.TrimSpace(in.Name)
+	switch {
+	case name == "":
+		errs = append(errs, problem.FieldError{Pointer: "#/name", Detail: "is required"})
+	case utf8.RuneCountInString(name) > maxNameLength:
+		errs = append(errs, problem.FieldError{Pointer: "#/name", Detail: fmt.Sprintf("must be at most %d characters", maxNameLength)})
+	}
+	if utf8.RuneCountInString(in.Description) > maxDescriptionLength {
+		errs = append(errs, problem.FieldError{Pointer: "#/description", Detail: fmt.Sprintf("must be at most %d characters", maxDescriptionLength)})
+	}
+	return errs
+}
+
+func (in {{camel_case resource}}Input) model() store.{{pascal_case resource}} {
+	return store.{{pascal_case resource}}{Name: strings.TrimSpace(in.Name), Description: in.Description}
+}
+
+type listResponse struct {
+	Items []store.{{pascal_case resource}} `json:"items"`
+
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var errs []problem.FieldError
+	limit, err := intParam(q.Get("limit"), defaultLimit, 1, maxLimit)
+	if err != nil {
+		errs = append(errs, problem.FieldError{Parameter: "limit", Detail: err.Error()})
+	}
+	offset, err := intParam(q.Get("offset"), 0, 0, -1)
+	if err != nil {
+		errs = append(errs, problem.FieldError{Parameter: "offset", Detail: err.Error()})
+	}
+	if len(errs) > 0 {
+		problem.Write(w, r, problem.New(http.StatusBadRequest, "invalid query parameters", errs...))
+		return
+	}
+
+	items, total, err := s.store.List(r.Context(), offset, limit)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, listResponse{Items: items, Total: total, Limit: limit, Offset: offset})
+}
+
+// intParam parses an optional integer query parameter within [lo, hi];
+// hi < 0 means no upper bound.
+func intParam(raw string, def, lo, hi int) (int, error) {
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0, errors.New("must be an integer")
+	}
+	if n < lo || (hi >= 0 && n > hi) {
+		if hi < 0 {
+			return 0, fmt.Errorf("must be at least %d", lo)
+		}
+		return 0, fmt.Errorf("must be between %d and %d", lo, hi)
+	}
+	return n, nil
+}
+
+func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
+	var in {{camel_case resource}}Input
+	if p := s.decode(w, r, &in); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	created, err := s.store.Create(r.Context(), in.model())
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/{{plural resource}}/"+created.ID)
+	writeJSON(w, http.StatusCreated, created)
+}
+
+func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
+	item, err := s.store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, item)
+}
+
+func (s *Server) replaceItem(w http.ResponseWriter, r *http.Request) {
+	var in {{camel_case resource}}Input
+	if p := s.decode(w, r, &in); p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	replaced, err := s.store.Replace(r.Context(), r.PathValue("id"), in.model())
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, replaced)
+}
+
+func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
+	if err := s.store.Delete(r.Context(), r.PathValue("id")); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// decode reads a JSON body into in and validates it. It enforces the body
+// size limit, rejects unknown fields and trailing data, and turns every
+// failure into a problem that tells the client exactly what to fix.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, in *{{camel_case resource}}Input) *problem.Problem {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return problem.New(http.StatusUnsupportedMediaType, "send the body as application/json")
+		}
+	}
+
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(in); err != nil {
+		return decodeProblem(err, s.opts.MaxBodyBytes)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return decodeProblem(err, s.opts.MaxBodyBytes)
+		}
+		return problem.New(http.StatusBadRequest, "the body must hold a single JSON object")
+	}
+
+	if errs := in.validate(); len(errs) > 0 {
+		return problem.New(http.StatusUnprocessableEntity, "the {{lower (title_case resource)}} is invalid", errs...)
+	}
+	return nil
+}
+
+func decodeProblem(err error, limit int64) *problem.Problem {
+	var (
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+		tooLarge  *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("the body exceeds %d bytes", limit))
+	case errors.Is(err, io.EOF):
+		return problem.New(http.StatusBadRequest, "the body is empty; send a JSON object")
+	case errors.As(err, &syntaxErr):
+		return problem.New(http.StatusBadRequest, fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return problem.New(http.StatusBadRequest, "malformed JSON: the body ends too early")
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return problem.New(http.StatusBadRequest, "a field has the wrong type",
+			problem.FieldError{Pointer: "#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), Detail: "must be a " + typeErr.Type.String()})
+	case errors.As(err, &typeErr):
+		return problem.New(http.StatusBadRequest, "the body must be a JSON object")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no typed error for this case; the message format is stable.
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return problem.New(http.StatusBadRequest, "the body has a field this endpoint does not accept",
+			problem.FieldError{Pointer: "#/" + field, Detail: "is not a known field"})
+	default:
+		return problem.New(http.StatusBadRequest, "the body could not be read")
+	}
+}
+
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		problem.Write(w, r, problem.New(http.StatusNotFound, fmt.Sprintf("no {{lower (title_case resource)}} with id %q", r.PathValue("id"))))
+		return
+	}
+	s.internalError(w, r, err)
+}
+
+// internalError logs the cause and tells the client only that it failed, so
+// internals never leak into responses.
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logger.ErrorContext(r.Context(), "request failed",
+		slog.String("error", err.Error()),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("request_id", middleware.RequestIDFromContext(r.Context())))
+	problem.Write(w, r, problem.New(http.StatusInternalServerError, "the server hit an unexpected error"))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	// The status is already sent; an encoding error can only be a client that
+	// went away, and the access log records the short write.
+	_ = json.NewEncoder(w).Encode(v)
+}
