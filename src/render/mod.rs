@@ -1,6 +1,10 @@
 //! The Handlebars engine: renders a pack's template tree into files in memory.
 
+mod chunks;
 mod helpers;
+mod literals;
+
+use std::cell::RefCell;
 
 use anyhow::{Context as _, Result, bail};
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
@@ -31,12 +35,25 @@ pub struct TemplateFailure {
 
 impl TemplateFailure {
     fn new(origin: &str, err: &RenderError) -> Self {
+        Self::with_lines(origin, err, |line| line)
+    }
+
+    /// `original_line` maps a line of the parsed text to the line of the template file.
+    fn with_lines(origin: &str, err: &RenderError, original_line: impl Fn(usize) -> usize) -> Self {
         let (pos, reason) = match err.reason() {
             RenderErrorReason::TemplateError(parse) => (parse.pos(), parse.reason().to_string()),
             other => (err.line_no.zip(err.column_no), other.to_string()),
         };
+        let in_partial = err.template_name.is_some();
         let mut position = pos
-            .map(|(line, col)| format!(" line {line}, col {col}"))
+            .map(|(line, col)| {
+                let line = if in_partial {
+                    line
+                } else {
+                    original_line(line)
+                };
+                format!(" line {line}, col {col}")
+            })
             .unwrap_or_default();
         if let Some(partial) = &err.template_name {
             position.push_str(&format!(" (in partial `{partial}`)"));
@@ -51,7 +68,11 @@ impl TemplateFailure {
 
 /// The Handlebars registry with scaffold's settings, helpers and shared partials.
 pub struct Engine {
-    registry: Handlebars<'static>,
+    registry: RefCell<Handlebars<'static>>,
+    /// Every partial that can be used; each is compiled the first time a template names it.
+    partials: Vec<(String, &'static str)>,
+    /// Plain text hoisted out of templates before parsing (see `literals`).
+    literals: literals::Table,
 }
 
 impl Engine {
@@ -62,12 +83,32 @@ impl Engine {
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
         helpers::register(&mut registry);
-        for (name, text) in builtin_partials() {
-            registry
-                .register_partial(&name, text)
+        let literals = literals::Table::default();
+        registry.register_helper(literals::HELPER, Box::new(literals.clone()));
+        Ok(Engine {
+            registry: RefCell::new(registry),
+            partials: builtin_partials(),
+            literals,
+        })
+    }
+
+    /// Compiles the partials `template` names, and the ones they name, if not done yet.
+    fn register_partials_used_by(&self, template: &str) -> Result<()> {
+        for name in partial_names(template) {
+            if self.registry.borrow().has_template(name) {
+                continue;
+            }
+            let Some((_, text)) = self.partials.iter().find(|(known, _)| known == name) else {
+                continue; // Handlebars reports the missing partial with its position.
+            };
+            let hoisted = literals::hoist(text, &self.literals);
+            self.registry
+                .borrow_mut()
+                .register_partial(name, hoisted.template)
                 .map_err(|err| TemplateFailure::new(&format!("partial `{name}`"), &err.into()))?;
+            self.register_partials_used_by(text)?;
         }
-        Ok(Engine { registry })
+        Ok(())
     }
 
     /// Renders one template string; `origin` names it in errors (pack and file).
@@ -98,9 +139,25 @@ impl Engine {
     }
 
     fn render_with(&self, origin: &str, template: &str, ctx: &Context) -> Result<String> {
-        self.registry
-            .render_template_with_context(template, ctx)
-            .map_err(|err| TemplateFailure::new(origin, &err).into())
+        self.register_partials_used_by(template)?;
+        let registry = self.registry.borrow();
+        let hoisted = literals::hoist(template, &self.literals);
+        let mut out = String::with_capacity(template.len());
+        for chunk in chunks::split(&hoisted.template) {
+            let rendered = registry
+                .render_template_with_context(chunk.text, ctx)
+                .map_err(|err| {
+                    TemplateFailure::with_lines(origin, &err, |line| {
+                        let parsed = chunk.first_line + line - 1;
+                        hoisted
+                            .line_map
+                            .get(parsed)
+                            .map_or(line, |original| original + 1)
+                    })
+                })?;
+            out.push_str(&rendered);
+        }
+        Ok(out)
     }
 
     /// Renders every file of `pack` against `data`, skipping files whose `files:` rule
@@ -192,6 +249,18 @@ impl Engine {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
+}
+
+/// The names after `{{>` (or `{{~>`) in a template.
+fn partial_names(template: &str) -> impl Iterator<Item = &str> {
+    template.split("{{").skip(1).filter_map(|tag| {
+        let tag = tag.strip_prefix('~').unwrap_or(tag).strip_prefix('>')?;
+        let name = tag.trim_start();
+        let end = name
+            .find(|c: char| c.is_whitespace() || c == '}' || c == '~')
+            .unwrap_or(name.len());
+        Some(&name[..end])
+    })
 }
 
 fn matcher(pattern: &str) -> Result<GlobMatcher> {

@@ -198,3 +198,13 @@ fn every_builtin_pack_renders_with_defaults() {
         }
     }
 }
+
+#[test]
+fn error_lines_count_from_the_top_of_a_long_template() {
+    let template = format!("{}{{{{missing}}}}\n", "plain line\n".repeat(50));
+    let err = engine()
+        .render_str("pack `p`: files/long.go", &template, &json!({}))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("pack `p`: files/long.go line 51,"), "{err}");
+}
