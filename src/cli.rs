@@ -16,7 +16,9 @@ pub struct Cli {
 pub enum Command {
     /// Create a new project from a pack
     New(NewArgs),
-    /// List the available packs and their variables
+    /// Add a component (Dockerfile, Helm chart, CI workflows, LICENSE) to a Go project
+    Add(AddArgs),
+    /// List the available packs and components with their variables
     List(ListArgs),
 }
 
@@ -72,6 +74,52 @@ pub struct NewArgs {
     /// Initialise a git repository with one initial commit
     #[arg(long)]
     pub git: bool,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold add docker                  add a Dockerfile to the project in this directory\n  \
+    scaffold add helm --dir ../orders    answers come from its .scaffold.yaml\n  \
+    scaffold add github-actions --dry-run   show the diff, write nothing")]
+pub struct AddArgs {
+    /// Component to add (see `scaffold list`)
+    pub component: String,
+
+    /// The project's directory
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Set a variable, e.g. --set port=9000 (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Read answers from a YAML file of `key: value` pairs (--set wins over it)
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Never prompt: use recorded answers, then defaults
+    #[arg(long, visible_alias = "no-input")]
+    pub defaults: bool,
+
+    /// In a project scaffold did not generate: it is a network service (port, probes)
+    #[arg(long)]
+    pub service: bool,
+
+    /// Overwrite files that exist with different contents
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the unified diff of what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print a JSON summary on stdout instead of human-readable messages
+    #[arg(long)]
+    pub json: bool,
 
     /// Print nothing but errors
     #[arg(short, long)]

@@ -13,7 +13,9 @@ pub const FILE_NAME: &str = ".scaffold.yaml";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectRecord {
     pub scaffold_version: String,
-    pub pack: PackRef,
+    /// The pack the project was generated from; absent for projects scaffold did not create.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<PackRef>,
     /// Components added to the project, in the order they were added.
     #[serde(default)]
     pub components: Vec<String>,
@@ -34,11 +36,11 @@ impl ProjectRecord {
     pub fn new(pack: &Pack, answers: Map<String, Value>) -> Self {
         ProjectRecord {
             scaffold_version: env!("CARGO_PKG_VERSION").to_owned(),
-            pack: PackRef {
+            pack: Some(PackRef {
                 name: pack.name().to_owned(),
                 version: pack.manifest.version.clone(),
                 source: pack.source.describe(),
-            },
+            }),
             components: Vec::new(),
             answers,
         }
@@ -52,6 +54,16 @@ impl ProjectRecord {
              # control: it records the pack and the answers so that components can be\n\
              # added and the project updated later.\n{body}"
         ))
+    }
+
+    /// A record for a Go project that scaffold did not generate, holding only answers.
+    pub fn without_pack(answers: Map<String, Value>) -> Self {
+        ProjectRecord {
+            scaffold_version: env!("CARGO_PKG_VERSION").to_owned(),
+            pack: None,
+            components: Vec::new(),
+            answers,
+        }
     }
 
     pub fn from_yaml(text: &str) -> Result<Self> {

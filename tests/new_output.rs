@@ -102,8 +102,10 @@ fn the_project_records_pack_and_answers() {
         .success();
     let record = fs::read_to_string(sandbox.path("pinger/.scaffold.yaml")).unwrap();
     let record = scaffold::project_record::ProjectRecord::from_yaml(&record).unwrap();
-    assert_eq!(record.pack.name, "healthcheck");
-    assert_eq!(record.pack.source, "builtin");
+    let pack = record.pack.unwrap();
+    assert_eq!(pack.name, "healthcheck");
+    assert_eq!(pack.source, "builtin");
+    assert_eq!(record.components, ["docker", "github-actions", "license"]);
     assert_eq!(record.scaffold_version, env!("CARGO_PKG_VERSION"));
     assert_eq!(record.answers["timeout"], "9s");
     assert_eq!(record.answers["project_name"], "pinger");

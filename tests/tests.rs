@@ -2,6 +2,8 @@
 
 mod support;
 
+mod add;
+mod components;
 mod examples;
 mod go_toolchain;
 mod interactive;

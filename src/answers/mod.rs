@@ -37,7 +37,9 @@ pub fn base_context(
     identity: &Identity,
 ) -> Map<String, Value> {
     let mut base = globals;
-    base.insert("service".into(), Value::Bool(pack.manifest.service));
+    // A conditional `service` is decided once the answers are known (see `resolve`).
+    let service = matches!(pack.manifest.service, crate::pack::Service::Always(true));
+    base.insert("service".into(), Value::Bool(service));
     base.insert(
         "components".into(),
         components.iter().map(|c| Value::from(c.name())).collect(),

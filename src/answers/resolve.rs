@@ -80,6 +80,12 @@ pub fn resolve(
         answers.insert(var.name.clone(), value);
     }
 
+    if let crate::pack::Service::When(condition) = &pack.manifest.service {
+        let origin = format!("pack `{}`: service", pack.name());
+        let service = engine.condition(&origin, condition, &Value::Object(context.clone()))?;
+        context.insert("service".into(), Value::Bool(service));
+    }
+
     if !missing.is_empty() {
         let sets: Vec<String> = missing
             .iter()

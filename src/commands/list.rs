@@ -89,6 +89,7 @@ fn pack_json(pack: &Pack) -> Value {
         "description": manifest.description,
         "version": manifest.version,
         "service": manifest.service,
+        "services_only": manifest.services_only,
         "components": manifest.components,
         "variables": manifest.variables,
     })

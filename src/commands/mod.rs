@@ -1,5 +1,6 @@
 //! One module per subcommand, each with a single entry function.
 
+mod add;
 mod list;
 mod new;
 
@@ -12,6 +13,7 @@ use crate::exit_code::ExitStatus;
 pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::New(args) => new::run(args),
+        Command::Add(args) => add::run(args),
         Command::List(args) => list::run(&args),
     }
 }

@@ -169,7 +169,7 @@ fn pick_components<'a>(
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<Vec<&'a Pack>> {
     let selected = pack::select_components(catalog, pack, &args.with, &args.without)?;
-    let offered = catalog.components();
+    let offered = pack::offered(catalog, pack);
     let Some(prompter) = prompter else {
         return Ok(selected);
     };

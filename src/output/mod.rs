@@ -124,7 +124,9 @@ fn write_fresh(
     })
 }
 
-fn write_over(dest: &Path, files: &[RenderedFile]) -> Result<WriteOutcome> {
+/// Writes `files` into the existing directory `dest`, each staged and renamed over its
+/// target; files whose contents are already right are left alone.
+pub fn write_over(dest: &Path, files: &[RenderedFile]) -> Result<WriteOutcome> {
     let mut outcome = WriteOutcome::default();
     let mut pending = Vec::new();
     for file in files {

@@ -21,8 +21,19 @@ pub fn select_components<'a>(
             "component `{both}` is both in --with and --without: keep one"
         )));
     }
-    let chosen = catalog
-        .components()
+    if !pack.manifest.service.possible()
+        && let Some(name) = with.iter().find(|name| {
+            catalog
+                .component(name)
+                .is_ok_and(|c| c.manifest.services_only)
+        })
+    {
+        return Err(usage(format!(
+            "component `{name}` is for network services, and pack `{}` is not one",
+            pack.name()
+        )));
+    }
+    let chosen = offered(catalog, pack)
         .into_iter()
         .filter(|c| {
             let name = &c.manifest.name;
@@ -31,6 +42,16 @@ pub fn select_components<'a>(
         })
         .collect();
     Ok(chosen)
+}
+
+/// The components that fit `pack`: all of them, but service-only ones for packs that can
+/// never be a service.
+pub fn offered<'a>(catalog: &'a Catalog, pack: &Pack) -> Vec<&'a Pack> {
+    catalog
+        .components()
+        .into_iter()
+        .filter(|c| pack.manifest.service.possible() || !c.manifest.services_only)
+        .collect()
 }
 
 /// A pack whose variables are its own followed by each component's that it does not declare
@@ -75,5 +96,13 @@ mod tests {
             unknown.to_string().contains("unknown component `dockr`"),
             "{unknown}"
         );
+        let both =
+            select_components(&catalog, pack, &["docker".into()], &["docker".into()]).unwrap_err();
+        assert!(
+            both.to_string().contains("both in --with and --without"),
+            "{both}"
+        );
+        let helm = select_components(&catalog, pack, &["helm".into()], &[]).unwrap_err();
+        assert!(helm.to_string().contains("for network services"), "{helm}");
     }
 }

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use include_dir::{Dir, DirEntry, include_dir};
 use serde_json::{Map, Value};
 
-use super::{Catalog, Manifest, Pack, PackSource, TemplateFile};
+use super::{Catalog, Manifest, Pack, PackSource, TemplateFile, Variable};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -14,6 +14,7 @@ const MANIFEST: &str = "pack.yaml";
 const FILES_DIR: &str = "files";
 const PARTIALS_DIR: &str = "_partials";
 const GLOBALS: &str = "globals.yaml";
+const COMMON_VARIABLES: &str = "_common/variables.yaml";
 
 /// Every embedded pack: each folder of `templates/` holding a `pack.yaml`.
 pub fn builtin_catalog() -> Result<Catalog> {
@@ -73,6 +74,17 @@ pub fn globals() -> Result<Map<String, Value>> {
         .contents_utf8()
         .context("reading built-in globals.yaml: not UTF-8")?;
     serde_saphyr::from_str(text).context("parsing built-in globals.yaml")
+}
+
+/// The answers every component may use, for projects that scaffold did not generate.
+pub fn common_variables() -> Result<Vec<Variable>> {
+    let file = TEMPLATES
+        .get_file(COMMON_VARIABLES)
+        .context("the built-in _common/variables.yaml is missing")?;
+    let text = file
+        .contents_utf8()
+        .context("reading built-in _common/variables.yaml: not UTF-8")?;
+    serde_saphyr::from_str(text).context("parsing built-in _common/variables.yaml")
 }
 
 fn collect_files(dir: &'static Dir<'static>, root: &std::path::Path, out: &mut Vec<TemplateFile>) {

@@ -17,9 +17,13 @@ pub struct Manifest {
     #[serde(default)]
     pub kind: PackKind,
     /// Projects: whether the project runs as a long-lived network service, which
-    /// components (compose, Helm, image publishing) use to decide what to render.
+    /// components (compose, Helm, image publishing) use to decide what to render:
+    /// `true`, `false`, or a condition over the answers (`(eq platform "discord")`).
     #[serde(default)]
-    pub service: bool,
+    pub service: Service,
+    /// Components: only useful for services (a Helm chart), so never offered to other packs.
+    #[serde(default)]
+    pub services_only: bool,
     /// Projects: the components enabled unless `--without` says otherwise.
     #[serde(default)]
     pub components: Vec<String>,
@@ -35,6 +39,28 @@ pub struct Manifest {
     /// Globs of files written with the executable bit.
     #[serde(default)]
     pub executable: Vec<String>,
+}
+
+/// Whether a project is a network service.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Service {
+    Always(bool),
+    /// Decided by the answers, e.g. a bot that is a service on one platform only.
+    When(String),
+}
+
+impl Default for Service {
+    fn default() -> Self {
+        Service::Always(false)
+    }
+}
+
+impl Service {
+    /// False only when the pack can never be a service.
+    pub fn possible(&self) -> bool {
+        !matches!(self, Service::Always(false))
+    }
 }
 
 /// What a manifest describes.

@@ -9,9 +9,9 @@ use std::borrow::Cow;
 
 use anyhow::Result;
 
-pub use compose::{compose, select_components};
-pub use embedded::{builtin_catalog, builtin_partials, globals};
-pub use manifest::{Manifest, PackKind, Variable, VariableKind};
+pub use compose::{compose, offered, select_components};
+pub use embedded::{builtin_catalog, builtin_partials, common_variables, globals};
+pub use manifest::{Manifest, PackKind, Service, Variable, VariableKind};
 pub use validate::validate;
 
 use crate::error::usage;

@@ -44,8 +44,11 @@ fn problems(pack: &Pack) -> Vec<String> {
         }
         None => {}
     }
-    if !is_project && (manifest.service || !manifest.components.is_empty()) {
+    if !is_project && (manifest.service.possible() || !manifest.components.is_empty()) {
         problems.push("`service` and `components` belong in project packs, not components".into());
+    }
+    if is_project && manifest.services_only {
+        problems.push("`services_only` belongs in components, not project packs".into());
     }
 
     let mut seen = HashSet::new();

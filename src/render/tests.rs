@@ -168,43 +168,32 @@ fn refuses_paths_that_leave_the_project() {
     );
 }
 
-/// Renders every embedded pack with its defaults in strict mode: a template that names a
-/// variable its pack does not declare fails here.
+/// Renders every embedded pack with every component it offers, with defaults, in strict
+/// mode: a template that names a variable nobody declares fails here.
 #[test]
-fn every_builtin_pack_renders_with_defaults() {
+fn every_builtin_pack_renders_with_every_component() {
     let engine = engine();
     let catalog = builtin_catalog().unwrap();
     for pack in catalog.packs() {
-        let identity = Identity::default();
-        let base = base_context(pack, &[], globals().unwrap(), 2026, &identity);
-        let given = collect_given(pack, None, &[], Some("demo-app")).unwrap();
-        let resolution = resolve(pack, &engine, &base, given, None).unwrap();
+        let components = crate::pack::offered(&catalog, pack);
+        let composed = crate::pack::compose(pack, &components);
+        let base = base_context(
+            &composed,
+            &components,
+            globals().unwrap(),
+            2026,
+            &Identity::default(),
+        );
+        let given = collect_given(&composed, None, &[], Some("demo-app")).unwrap();
+        let resolution = resolve(&composed, &engine, &base, given, None).unwrap();
+        let pieces: Vec<&Pack> = std::iter::once(&composed).chain(components).collect();
         let files = engine
-            .render_pack(pack, &Value::Object(resolution.context))
+            .render_project(&pieces, &Value::Object(resolution.context))
             .unwrap();
         assert!(
             files.iter().any(|f| f.path == "go.mod"),
             "{} has no go.mod",
             pack.name()
         );
-        for file in &files {
-            let text = String::from_utf8_lossy(&file.contents);
-            assert!(
-                !text.contains("{{") || text.contains("{{ ") || text.contains("{{-"),
-                "{}: {} looks like it holds an unrendered template",
-                pack.name(),
-                file.path
-            );
-        }
     }
-}
-
-#[test]
-fn error_lines_count_from_the_top_of_a_long_template() {
-    let template = format!("{}{{{{missing}}}}\n", "plain line\n".repeat(50));
-    let err = engine()
-        .render_str("pack `p`: files/long.go", &template, &json!({}))
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("pack `p`: files/long.go line 51,"), "{err}");
 }
