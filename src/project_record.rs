@@ -48,9 +48,15 @@ impl ProjectRecord {
 
     /// The file's contents, with a header saying what it is for.
     pub fn to_yaml(&self) -> Result<String> {
-        let body = serde_saphyr::to_string(self).context("serialising .scaffold.yaml")?;
+        // Laid out the way yamllint's defaults expect: indented lists, lines within 80 columns.
+        let mut options = serde_saphyr::SerializerOptions::default();
+        options.compact_list_indent = false;
+        options.folded_wrap_chars = 72;
+        let body = serde_saphyr::to_string_with_options(self, options)
+            .context("serialising .scaffold.yaml")?;
         Ok(format!(
-            "# Written by scaffold when this project was generated. Keep it under version\n\
+            "---\n\
+             # Written by scaffold when this project was generated. Keep it under version\n\
              # control: it records the pack and the answers so that components can be\n\
              # added and the project updated later.\n{body}"
         ))
