@@ -296,3 +296,26 @@ fn a_write_failure_is_reported_and_cleaned_up() {
         sandbox.work_entries()
     );
 }
+
+#[test]
+fn components_are_checked() {
+    let sandbox = Sandbox::new();
+    refused(
+        &sandbox,
+        &["new", "rest-api", "orders", "--defaults", "--with", "dockr"],
+        2,
+        &["unknown component `dockr`", "did you mean `docker`?"],
+    );
+    refused(
+        &sandbox,
+        &["new", "healthcheck", "pinger", "--defaults", "--with", "helm"],
+        2,
+        &["component `helm` is for network services"],
+    );
+    refused(
+        &sandbox,
+        &["new", "rest-api", "orders", "--defaults", "--with", "helm", "--without", "helm"],
+        2,
+        &["both in --with and --without"],
+    );
+}
