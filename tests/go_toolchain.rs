@@ -116,7 +116,7 @@ fn generated_projects_pass_gofmt_vet_race_tests_and_cross_builds() {
 
     // The projects' own Makefiles, as the client's developers will use them (tests are cached).
     require_tool("make");
-    for name in ["hc-default", "api-default"] {
+    for name in ["hc-default", "api-default", "bot-telegram"] {
         let mut make = sandbox.command("make");
         go_env(&mut make)
             .current_dir(sandbox.path(name))

@@ -22,3 +22,8 @@ fn healthcheck_defaults() {
 fn rest_api_defaults() {
     snapshot_defaults("rest-api", "orders-api");
 }
+
+#[test]
+fn bot_defaults() {
+    snapshot_defaults("bot", "chat-bot");
+}

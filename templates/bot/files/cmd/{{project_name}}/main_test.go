@@ -1,0 +1,380 @@
+package main
+
+import (
+{{#if (eq platform "discord")}}
+	"bufio"
+{{/if}}
+	"bytes"
+	"context"
+{{#if (eq platform "discord")}}
+	"crypto/ed25519"
+	"encoding/hex"
+{{/if}}
+	"encoding/json"
+	"io"
+{{#if (eq platform "discord")}}
+	"net"
+{{/if}}
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer lets the test read what run logs while run is still writing.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// wait returns run's exit code, failing the test if it takes too long.
+func wait(t *testing.T, done <-chan int) int {
+	t.Helper()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not return")
+		return -1
+	}
+}
+{{#if (eq platform "telegram")}}
+
+const testToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+// fakeTelegram is a Bot API server that delivers one /status message and
+// reports the replies on sent. With rejectToken it refuses the token.
+func fakeTelegram(t *testing.T, rejectToken bool) (*httptest.Server, <-chan string) {
+	t.Helper()
+	sent := make(chan string, 10)
+	var (
+		mu        sync.Mutex
+		delivered bool
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		method, ok := strings.CutPrefix(r.URL.Path, "/bot"+testToken+"/")
+		if !ok || rejectToken {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+			return
+		}
+		switch method {
+		case "getMe":
+			_, _ = io.WriteString(w, `{"ok":true,"result":{"id":42,"is_bot":true,"first_name":"Demo","username":"demo_bot"}}`)
+		case "getUpdates":
+			mu.Lock()
+			first := !delivered
+			delivered = true
+			mu.Unlock()
+			if first {
+				_, _ = io.WriteString(w, `{"ok":true,"result":[{"update_id":1,"message":{"message_id":1,"chat":{"id":7,"type":"private"},"text":"/status"}}]}`)
+				return
+			}
+			// A short long poll: nothing new.
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Millisecond):
+			}
+			_, _ = io.WriteString(w, `{"ok":true,"result":[]}`)
+		case "sendMessage":
+			var params struct {
+				Text string `json:"text"`
+			}
+			_ = json.NewDecoder(r.Body).Decode(&params)
+			sent <- params.Text
+			_, _ = io.WriteString(w, `{"ok":true,"result":{}}`)
+		default:
+			_, _ = io.WriteString(w, `{"ok":true,"result":true}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, sent
+}
+
+func TestRunAnswersAndShutsDown(t *testing.T) {
+	srv, sent := fakeTelegram(t, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, nil, &stdout, &stderr, env(map[string]string{
+			"TELEGRAM_BOT_TOKEN":    testToken,
+			"TELEGRAM_API_URL":      srv.URL,
+			"TELEGRAM_POLL_TIMEOUT": "1s",
+			"LOG_LEVEL":             "debug",
+		}))
+	}()
+
+	select {
+	case text := <-sent:
+		if !strings.HasPrefix(text, "{{project_name}} dev (commit none, built unknown)\nUp for ") {
+			t.Errorf("reply to /status = %q", text)
+		}
+	case code := <-done:
+		t.Fatalf("run exited with %d before answering; logs:\n%s", code, stdout.String())
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no reply; logs:\n%s", stdout.String())
+	}
+
+	cancel()
+	if code := wait(t, done); code != exitOK {
+		t.Fatalf("run = %d, want %d; stderr: %s", code, exitOK, stderr.String())
+	}
+	for _, msg := range []string{`"msg":"starting"`, `"msg":"connected"`, `"msg":"polling"`, `"msg":"stopped"`} {
+		if !strings.Contains(stdout.String(), msg) {
+			t.Errorf("logs lack %s", msg)
+		}
+	}
+	if strings.Contains(stdout.String(), testToken) {
+		t.Error("logs contain the token")
+	}
+}
+
+func TestRunExitCodes(t *testing.T) {
+	rejecting, _ := fakeTelegram(t, true)
+
+	tests := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		want       int
+		wantStdout string
+		wantStderr string
+	}{
+		{"version", []string{"-version"}, nil, exitOK, "{{project_name}} dev (commit none, built unknown, go", ""},
+		{"help", []string{"-h"}, nil, exitOK, "", "Usage: {{project_name}}"},
+		{"unknown flag", []string{"-verbose"}, nil, exitUsage, "", "flag provided but not defined"},
+		{"extra arguments", []string{"serve"}, nil, exitUsage, "", `unexpected arguments ["serve"]`},
+		{"no token", nil, nil, exitUsage, "", "TELEGRAM_BOT_TOKEN: is required"},
+		{"token rejected", nil, map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "TELEGRAM_API_URL": rejecting.URL}, exitFailed, "telegram rejected the bot token", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			got := run(context.Background(), tc.args, &stdout, &stderr, env(tc.env))
+			if got != tc.want {
+				t.Fatalf("run = %d, want %d\nstdout: %s\nstderr: %s", got, tc.want, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.wantStdout) {
+				t.Errorf("stdout %q lacks %q", stdout.String(), tc.wantStdout)
+			}
+			if !strings.Contains(stderr.String(), tc.wantStderr) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.wantStderr)
+			}
+			if strings.Contains(stdout.String()+stderr.String(), testToken) {
+				t.Error("output contains the token")
+			}
+		})
+	}
+}
+{{else}}
+
+// testKey returns a key pair generated from a fixed seed.
+func testKey(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
+	t.Helper()
+	public, private, err := ed25519.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{7}, ed25519.SeedSize)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return public, private
+}
+
+// client opens a new connection per request, so Shutdown has no idle
+// keep-alive connections to wait for.
+var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
+// listenAddr waits for the "listening" log line and returns its address.
+func listenAddr(t *testing.T, logs *syncBuffer, done <-chan int) string {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		sc := bufio.NewScanner(strings.NewReader(logs.String()))
+		for sc.Scan() {
+			var entry struct {
+				Msg  string `json:"msg"`
+				Addr string `json:"addr"`
+			}
+			if json.Unmarshal(sc.Bytes(), &entry) == nil && entry.Msg == "listening" {
+				return entry.Addr
+			}
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("run exited with %d before listening; logs:\n%s", code, logs.String())
+		case <-deadline:
+			t.Fatalf("server did not start; logs:\n%s", logs.String())
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	public, private := testKey(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, nil, &stdout, &stderr, env(map[string]string{
+			"DISCORD_PUBLIC_KEY": hex.EncodeToString(public),
+			"HOST":               "127.0.0.1",
+			"PORT":               "0",
+			"LOG_LEVEL":          "debug",
+		}))
+	}()
+	base := "http://" + listenAddr(t, &stdout, done)
+
+	body := `{"type":1}`
+	req, err := http.NewRequest(http.MethodPost, base+"/interactions", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Signature-Timestamp", "1735689600")
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(private, []byte("1735689600"+body))))
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pong, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(pong)) != `{"type":1}` {
+		t.Fatalf("PING = %d %s", resp.StatusCode, pong)
+	}
+
+	for _, path := range []string{
+		"/healthz",
+		"/readyz",
+{{#if with_metrics}}
+		"/metrics",
+{{/if}}
+	} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, resp.StatusCode)
+		}
+	}
+
+	cancel()
+	if code := wait(t, done); code != exitOK {
+		t.Fatalf("run = %d, want %d; stderr: %s", code, exitOK, stderr.String())
+	}
+	for _, msg := range []string{`"msg":"starting"`, `"msg":"shutting down"`, `"msg":"stopped"`} {
+		if !strings.Contains(stdout.String(), msg) {
+			t.Errorf("logs lack %s", msg)
+		}
+	}
+}
+
+// fakeDiscord accepts command registration for application 123, answering
+// with status.
+func fakeDiscord(t *testing.T, status int) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method != http.MethodPut || r.URL.Path != "/applications/123/commands" || r.Header.Get("Authorization") != "Bot bot-token" {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"message": "404: Not Found", "code": 0}`)
+			return
+		}
+		if status != http.StatusOK {
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, `{"message": "401: Unauthorized", "code": 0}`)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRunRegister(t *testing.T) {
+	srv := fakeDiscord(t, http.StatusOK)
+	var stdout, stderr syncBuffer
+	code := run(context.Background(), []string{"-register"}, &stdout, &stderr, env(map[string]string{
+		"DISCORD_APP_ID":    "123",
+		"DISCORD_BOT_TOKEN": "bot-token",
+		"DISCORD_API_URL":   srv.URL,
+	}))
+	if code != exitOK {
+		t.Fatalf("run -register = %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+	if want := `"msg":"registered commands","scope":"global","commands":["help","status","price"]`; !strings.Contains(stdout.String(), want) {
+		t.Errorf("logs lack %s:\n%s", want, stdout.String())
+	}
+}
+
+func TestRunExitCodes(t *testing.T) {
+	public, _ := testKey(t)
+	key := hex.EncodeToString(public)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
+	rejecting := fakeDiscord(t, http.StatusUnauthorized)
+
+	tests := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		want       int
+		wantStdout string
+		wantStderr string
+	}{
+		{"version", []string{"-version"}, nil, exitOK, "{{project_name}} dev (commit none, built unknown, go", ""},
+		{"help", []string{"-h"}, nil, exitOK, "", "Usage: {{project_name}} [-register | -version]"},
+		{"unknown flag", []string{"-verbose"}, nil, exitUsage, "", "flag provided but not defined"},
+		{"extra arguments", []string{"serve"}, nil, exitUsage, "", `unexpected arguments ["serve"]`},
+		{"no public key", nil, nil, exitUsage, "", "DISCORD_PUBLIC_KEY: is required"},
+		{"register without credentials", []string{"-register"}, nil, exitUsage, "", "DISCORD_APP_ID: is required"},
+		{"port in use", nil, map[string]string{"DISCORD_PUBLIC_KEY": key, "HOST": "127.0.0.1", "PORT": busyPort}, exitFailed, "server failed", ""},
+		{"registration refused", []string{"-register"}, map[string]string{
+			"DISCORD_APP_ID": "123", "DISCORD_BOT_TOKEN": "bot-token", "DISCORD_API_URL": rejecting.URL,
+		}, exitFailed, "registering commands failed", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			got := run(context.Background(), tc.args, &stdout, &stderr, env(tc.env))
+			if got != tc.want {
+				t.Fatalf("run = %d, want %d\nstdout: %s\nstderr: %s", got, tc.want, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.wantStdout) {
+				t.Errorf("stdout %q lacks %q", stdout.String(), tc.wantStdout)
+			}
+			if !strings.Contains(stderr.String(), tc.wantStderr) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.wantStderr)
+			}
+			if strings.Contains(stdout.String()+stderr.String(), "bot-token") {
+				t.Error("output contains the bot token")
+			}
+		})
+	}
+}
+{{/if}}

@@ -1,0 +1,60 @@
+package config
+
+import (
+	"log/slog"
+	"regexp"
+	"time"
+)
+
+// Defaults, also documented in README.md and .env.example.
+const (
+	DefaultTelegramAPIURL = "https://api.telegram.org"
+	DefaultPollTimeout    = "30s"
+)
+
+// The poll timeout is sent to Telegram in whole seconds. Proxies and load
+// balancers tend to cut connections idle for more than a few minutes.
+const (
+	minPollTimeout = time.Second
+	maxPollTimeout = 5 * time.Minute
+)
+
+// tokenRE is the shape of the tokens BotFather issues: the bot's numeric ID,
+// a colon and a secret of URL-safe characters.
+var tokenRE = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+
+// Config is the complete runtime configuration.
+type Config struct {
+	Token       Secret        // TELEGRAM_BOT_TOKEN: from BotFather; required
+	APIURL      string        // TELEGRAM_API_URL: Bot API base URL, for a local Bot API server or tests
+	PollTimeout time.Duration // TELEGRAM_POLL_TIMEOUT: how long one getUpdates call waits for news
+	LogLevel    slog.Level    // LOG_LEVEL: debug, info, warn or error
+}
+
+// Load builds a Config from getenv (os.Getenv in production).
+func Load(getenv func(string) string) (Config, error) {
+	l := &loader{getenv: getenv}
+	cfg := Config{
+		APIURL:      l.baseURL("TELEGRAM_API_URL", DefaultTelegramAPIURL),
+		PollTimeout: l.duration("TELEGRAM_POLL_TIMEOUT", DefaultPollTimeout, minPollTimeout, maxPollTimeout),
+		LogLevel:    l.logLevel(),
+	}
+	if cfg.PollTimeout%time.Second != 0 {
+		l.invalid("TELEGRAM_POLL_TIMEOUT", l.get("TELEGRAM_POLL_TIMEOUT"), "must be a whole number of seconds")
+	}
+
+	// The token is never quoted in errors: it would end up in logs.
+	switch token := l.get("TELEGRAM_BOT_TOKEN"); {
+	case token == "":
+		l.problem("TELEGRAM_BOT_TOKEN", "is required; BotFather gives it when you create the bot (see README.md)")
+	case !tokenRE.MatchString(token):
+		l.problem("TELEGRAM_BOT_TOKEN", "does not look like a bot token (digits, a colon, then letters, digits, _ or -)")
+	default:
+		cfg.Token = Secret(token)
+	}
+
+	if err := l.err(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}

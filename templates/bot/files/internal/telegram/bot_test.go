@@ -1,0 +1,486 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"{{module_path}}/internal/commands"
+	"{{module_path}}/internal/quotes"
+)
+
+// syncBuffer lets a test read the logs while the bot is still writing.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// sleeper records the waits instead of waiting, so backoff is tested
+// exactly and instantly. Like the real sleep, it fails once ctx is done.
+type sleeper struct {
+	mu    sync.Mutex
+	waits []time.Duration
+	// then, when set, runs after a wait is recorded.
+	then func()
+}
+
+func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	then := s.then
+	s.mu.Unlock()
+	if then != nil {
+		then()
+	}
+	return ctx.Err()
+}
+
+func (s *sleeper) recorded() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.waits)
+}
+
+var started = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// newTestBot returns a bot talking to f, with backoff from 1s to 4s, and
+// its logs and waits.
+func newTestBot(f *fakeAPI, client *Client) (*Bot, *syncBuffer, *sleeper) {
+	logs := &syncBuffer{}
+	router := commands.New(commands.Options{
+		Name:    "{{project_name}}",
+		Build:   commands.BuildInfo{Version: "v1.2.3", Commit: "abc1234", Date: "2025-01-01"},
+		Quotes:  quotes.NewMemory(quotes.Sample(started)...),
+		Started: started,
+		Now:     func() time.Time { return started.Add(90 * time.Second) },
+	})
+	if client == nil {
+		client = f.client()
+	}
+	b := New(Options{
+		Client:     client,
+		Router:     router,
+		Logger:     slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		MinBackoff: time.Second,
+		MaxBackoff: 4 * time.Second,
+	})
+	s := &sleeper{}
+	b.sleep = s.sleep
+	return b, logs, s
+}
+
+// runUntil runs b until it returns, failing the test after five seconds.
+func runUntil(t *testing.T, ctx context.Context, b *Bot) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return")
+		return nil
+	}
+}
+
+func TestRunAnswersCommands(t *testing.T) {
+	f := newFakeAPI(t)
+	f.queue("getUpdates", updates(10,
+		"/start",
+		"/help",
+		"/status",
+		"/price acme",
+		"/price@Demo_Bot zzz",
+		"group:/help@other_bot",
+		"hello",
+		"group:hello",
+		"/nope",
+		"group:/price",
+	))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.onCall = func(c call) {
+		// The poll after the batch confirms it; the test is over.
+		if c.method == "getUpdates" && c.params["offset"] == 20.0 {
+			cancel()
+		}
+	}
+	b, logs, _ := newTestBot(f, nil)
+
+	if err := runUntil(t, ctx, b); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+
+	want := []string{
+		"Hello, I'm Demo.\n\nCommands:\n/help - Show the available commands\n/status - Show the bot's version and uptime\n/price SYMBOL - Look up the latest price of a symbol, such as ACME",
+		"Commands:\n/help - Show the available commands\n/status - Show the bot's version and uptime\n/price SYMBOL - Look up the latest price of a symbol, such as ACME",
+		"{{project_name}} v1.2.3 (commit abc1234, built 2025-01-01)\nUp for 1m30s.",
+		"ACME (Acme Corporation): 123.45 USD\nAs of 2025-01-02 03:04 UTC.",
+		"No price for ZZZ. Try one of: ACME, GLOBEX, INITECH.",
+		"Send /help to see what I can do.",
+		"Unknown command /nope. Send /help for the list.",
+		"Missing SYMBOL. Usage: /price SYMBOL",
+	}
+	if got := f.sent(); !slices.Equal(got, want) {
+		t.Errorf("sent:\n%q\nwant:\n%q", got, want)
+	}
+	var chats []string
+	for _, c := range f.callsTo("sendMessage") {
+		chats = append(chats, fmt.Sprint(c.params["chat_id"]))
+	}
+	if want := []string{"7", "7", "7", "7", "7", "7", "7", "-100"}; !slices.Equal(chats, want) {
+		t.Errorf("chat IDs = %v, want %v", chats, want)
+	}
+
+	menu := f.callsTo("setMyCommands")
+	if len(menu) != 1 || fmt.Sprint(menu[0].params["commands"]) !=
+		"[map[command:help description:Show the available commands] map[command:status description:Show the bot's version and uptime] map[command:price description:Look up the latest price of a symbol, such as ACME]]" {
+		t.Errorf("setMyCommands calls = %v", menu)
+	}
+
+	polls := f.callsTo("getUpdates")
+	if first := polls[0].params; first["offset"] != 0.0 || first["timeout"] != 30.0 {
+		t.Errorf("first getUpdates = %v", first)
+	}
+	if last := polls[len(polls)-1].params; last["offset"] != 20.0 {
+		t.Errorf("last getUpdates = %v, want offset 20 to confirm the batch", last)
+	}
+
+	out := logs.String()
+	for _, want := range []string{`"msg":"connected","username":"demo_bot"`, `"command":"price","status":"ok"`, `"command":"nope","status":"unknown"`, `"msg":"stopped polling"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("logs lack %s", want)
+		}
+	}
+	for _, private := range []string{"hello", "acme", testToken} {
+		if strings.Contains(out, private) {
+			t.Errorf("logs contain %q:\n%s", private, out)
+		}
+	}
+}
+
+func TestRunIgnoresUpdatesWithoutText(t *testing.T) {
+	f := newFakeAPI(t)
+	f.queue("getUpdates", reply{200, `{"ok":true,"result":[{"update_id":3},{"update_id":4,"message":{"message_id":1,"chat":{"id":7,"type":"private"}}}]}`})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.onCall = func(c call) {
+		if c.method == "getUpdates" && c.params["offset"] == 5.0 {
+			cancel()
+		}
+	}
+	b, _, _ := newTestBot(f, nil)
+	if err := runUntil(t, ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if sent := f.sent(); len(sent) != 0 {
+		t.Errorf("sent %q, want nothing", sent)
+	}
+}
+
+func TestRunRetriesWithBackoff(t *testing.T) {
+	f := newFakeAPI(t)
+	f.queue("getMe",
+		apiError(500, "Internal Server Error"),
+		reply{502, "<html>Bad Gateway</html>"},
+	)
+	f.queue("getUpdates",
+		tooManyRequests(7),
+		apiError(500, "Internal Server Error"),
+		apiError(502, "Bad Gateway"),
+		apiError(409, "Conflict: terminated by other getUpdates request"),
+		apiError(500, "Internal Server Error"),
+		updates(1, "/help"),
+		apiError(500, "Internal Server Error"),
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.onCall = func(c call) {
+		if c.method == "getUpdates" && c.params["offset"] == 2.0 {
+			// After a success the backoff starts over: one more failure
+			// waits the minimum again, then the test ends.
+			f.onCall = nil
+		}
+	}
+	b, logs, s := newTestBot(f, nil)
+	s.then = func() {
+		if len(s.recorded()) == 8 {
+			cancel()
+		}
+	}
+
+	if err := runUntil(t, ctx, b); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	want := []time.Duration{
+		1 * time.Second, 2 * time.Second, // getMe
+		7 * time.Second,                                                    // retry_after
+		1 * time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, // doubling, capped
+		1 * time.Second, // reset after the successful poll
+	}
+	if got := s.recorded(); !slices.Equal(got, want) {
+		t.Errorf("waits = %v, want %v", got, want)
+	}
+	if sent := f.sent(); len(sent) != 1 {
+		t.Errorf("sent %q, want the /help answer", sent)
+	}
+	if !strings.Contains(logs.String(), "Conflict: terminated by other getUpdates request") {
+		t.Error("logs lack the conflict")
+	}
+}
+
+func TestRunStopsOnARejectedToken(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(f *fakeAPI)
+		token string
+	}{
+		{"revoked token", func(f *fakeAPI) { f.queue("getMe", apiError(401, "Unauthorized")) }, testToken},
+		{"revoked while polling", func(f *fakeAPI) { f.queue("getUpdates", apiError(401, "Unauthorized")) }, testToken},
+		{"wrong token", func(*fakeAPI) {}, "1:wrong"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeAPI(t)
+			tc.setup(f)
+			b, _, s := newTestBot(f, NewClient(f.srv.URL, tc.token, time.Second))
+			err := runUntil(t, context.Background(), b)
+			if !errors.Is(err, ErrTokenRejected) {
+				t.Fatalf("Run = %v, want ErrTokenRejected", err)
+			}
+			if strings.Contains(err.Error(), tc.token) {
+				t.Errorf("error %q shows the token", err)
+			}
+			if waits := s.recorded(); len(waits) != 0 {
+				t.Errorf("waited %v before giving up, want no retries", waits)
+			}
+		})
+	}
+}
+
+func TestRunStopsWhenCancelledWhileRetrying(t *testing.T) {
+	for _, method := range []string{"getMe", "getUpdates"} {
+		t.Run(method, func(t *testing.T) {
+			f := newFakeAPI(t)
+			f.queue(method, apiError(500, "Internal Server Error"))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			b, _, s := newTestBot(f, nil)
+			s.then = cancel
+			if err := runUntil(t, ctx, b); err != nil {
+				t.Fatalf("Run = %v, want nil after cancellation", err)
+			}
+		})
+	}
+}
+
+func TestShutdownFinishesTheCurrentUpdateAndConfirmsIt(t *testing.T) {
+	f := newFakeAPI(t)
+	f.queue("getUpdates",
+		updates(50, "/help", "/status", "/price acme"),
+		apiError(500, "Internal Server Error"), // the confirmation fails
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.onCall = func(c call) {
+		if c.method == "sendMessage" {
+			cancel() // a signal arrives while the first reply is sent
+		}
+	}
+	b, logs, _ := newTestBot(f, nil)
+	if err := runUntil(t, ctx, b); err != nil {
+		t.Fatal(err)
+	}
+
+	if sent := f.sent(); len(sent) != 1 || !strings.HasPrefix(sent[0], "Commands:") {
+		t.Errorf("sent %q, want only the /help answer", sent)
+	}
+	polls := f.callsTo("getUpdates")
+	if len(polls) != 2 {
+		t.Fatalf("getUpdates called %d times, want 2", len(polls))
+	}
+	if ack := polls[1].params; ack["offset"] != 51.0 || ack["timeout"] != 0.0 {
+		t.Errorf("confirmation = %v, want offset 51 (the rest is delivered again) and timeout 0", ack)
+	}
+	if !strings.Contains(logs.String(), "could not confirm the last updates") {
+		t.Error("logs lack the failed confirmation")
+	}
+}
+
+func TestRunSurvivesAFailedCommandMenu(t *testing.T) {
+	f := newFakeAPI(t)
+	f.queue("setMyCommands", apiError(400, "Bad Request: command description is too long"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.onCall = func(c call) {
+		if c.method == "getUpdates" {
+			cancel()
+		}
+	}
+	b, logs, _ := newTestBot(f, nil)
+	if err := runUntil(t, ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "could not set the command menu") {
+		t.Error("logs lack the menu failure")
+	}
+}
+
+func TestSend(t *testing.T) {
+	long := strings.Repeat("é", maxMessageRunes+10)
+	tests := []struct {
+		name      string
+		replies   []reply
+		text      string
+		cancelled bool
+		wantCalls int
+		wantWaits []time.Duration
+		wantLog   string
+	}{
+		{"delivered", nil, "hi", false, 1, nil, ""},
+		{"rate limited", []reply{tooManyRequests(3)}, "hi", false, 2, []time.Duration{3 * time.Second}, `"retry_in":"3s"`},
+		{"blocked by the user", []reply{apiError(403, "Forbidden: bot was blocked by the user")}, "hi", false, 1, nil, `"attempts":1`},
+		{"server errors", []reply{apiError(500, "a"), apiError(502, "b"), apiError(503, "c")}, "hi", false, 3,
+			[]time.Duration{time.Second, 2 * time.Second}, `"attempts":3`},
+		{"shutting down", []reply{apiError(500, "a")}, "hi", true, 1, []time.Duration{time.Second}, "reply dropped: shutting down"},
+		{"too long", nil, long, false, 1, nil, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeAPI(t)
+			f.queue("sendMessage", tc.replies...)
+			b, logs, s := newTestBot(f, nil)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.cancelled {
+				cancel()
+			}
+			b.send(ctx, 7, tc.text)
+
+			sent := f.sent()
+			if len(sent) != tc.wantCalls {
+				t.Fatalf("sendMessage called %d times, want %d", len(sent), tc.wantCalls)
+			}
+			if n := len([]rune(sent[0])); n > maxMessageRunes {
+				t.Errorf("sent %d characters, more than Telegram's %d", n, maxMessageRunes)
+			}
+			if got := s.recorded(); !slices.Equal(got, tc.wantWaits) {
+				t.Errorf("waits = %v, want %v", got, tc.wantWaits)
+			}
+			if !strings.Contains(logs.String(), tc.wantLog) {
+				t.Errorf("logs lack %s:\n%s", tc.wantLog, logs.String())
+			}
+		})
+	}
+}
+
+func TestParseCommand(t *testing.T) {
+	tests := []struct {
+		text       string
+		name, args string
+		ok         bool
+	}{
+		{"/help", "help", "", true},
+		{"/price ACME", "price", "ACME", true},
+		{"/PRICE\tacme  ", "price", "acme", true},
+		{"/price\nacme", "price", "acme", true},
+		{"/price@demo_bot acme", "price", "acme", true},
+		{"/price@DEMO_BOT", "price", "", true},
+		{"/price@other_bot acme", "", "", false},
+		{"/", "", "", false},
+		{"/ help", "", "", false},
+		{"hello /help", "", "", false},
+		{"", "", "", false},
+	}
+	for _, tc := range tests {
+		name, args, ok := parseCommand(tc.text, "demo_bot")
+		if name != tc.name || args != tc.args || ok != tc.ok {
+			t.Errorf("parseCommand(%q) = %q, %q, %v; want %q, %q, %v", tc.text, name, args, ok, tc.name, tc.args, tc.ok)
+		}
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{errors.New("connection reset by peer"), true},
+		{&APIError{Code: 429}, true},
+		{&APIError{Code: 500}, true},
+		{&APIError{Code: 400}, false},
+		{&APIError{Code: 403}, false},
+	}
+	for _, tc := range tests {
+		if got := retryable(tc.err); got != tc.want {
+			t.Errorf("retryable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	bo := backoff{min: 100 * time.Millisecond, max: time.Second}
+	plain := errors.New("timeout")
+	var got []time.Duration
+	for range 6 {
+		got = append(got, bo.next(plain))
+	}
+	got = append(got, bo.next(&APIError{Code: 429, RetryAfter: 30 * time.Second}))
+	bo.reset()
+	got = append(got, bo.next(plain))
+	want := []time.Duration{
+		100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond,
+		time.Second, time.Second, 30 * time.Second, 100 * time.Millisecond,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("waits = %v, want %v", got, want)
+	}
+}
+
+func TestSleep(t *testing.T) {
+	if err := sleep(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("sleep = %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("sleep with a cancelled context = %v", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Error("sleep ignored the cancellation")
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	b := New(Options{})
+	if b.minBackoff != DefaultMinBackoff || b.maxBackoff != DefaultMaxBackoff || b.logger == nil {
+		t.Errorf("defaults = %+v", b)
+	}
+	if c := NewClient("https://api.telegram.org", testToken, 0); c.pollTimeout != DefaultPollTimeout {
+		t.Errorf("default poll timeout = %v", c.pollTimeout)
+	}
+	b = New(Options{MinBackoff: 2 * time.Minute})
+	if b.maxBackoff != 2*time.Minute {
+		t.Errorf("MaxBackoff = %v, want it raised to MinBackoff", b.maxBackoff)
+	}
+}
