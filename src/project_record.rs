@@ -51,7 +51,7 @@ impl ProjectRecord {
         // Laid out the way yamllint's defaults expect: indented lists, lines within 80 columns.
         let mut options = serde_saphyr::SerializerOptions::default();
         options.compact_list_indent = false;
-        options.folded_wrap_chars = 72;
+        options.folded_wrap_chars = 56;
         let body = serde_saphyr::to_string_with_options(self, options)
             .context("serialising .scaffold.yaml")?;
         Ok(format!(

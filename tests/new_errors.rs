@@ -308,13 +308,29 @@ fn components_are_checked() {
     );
     refused(
         &sandbox,
-        &["new", "healthcheck", "pinger", "--defaults", "--with", "helm"],
+        &[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--with",
+            "helm",
+        ],
         2,
         &["component `helm` is for network services"],
     );
     refused(
         &sandbox,
-        &["new", "rest-api", "orders", "--defaults", "--with", "helm", "--without", "helm"],
+        &[
+            "new",
+            "rest-api",
+            "orders",
+            "--defaults",
+            "--with",
+            "helm",
+            "--without",
+            "helm",
+        ],
         2,
         &["both in --with and --without"],
     );
