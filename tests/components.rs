@@ -365,17 +365,7 @@ fn compose_and_dockerfile_publish_the_service_port_and_pin_go_from_go_mod() {
 /// Runs a command in the sandbox and returns its stdout, failing with `what` and its output.
 #[track_caller]
 fn run_ok(what: &str, cmd: &mut Command) -> String {
-    let output = cmd
-        .output()
-        .unwrap_or_else(|err| panic!("running {cmd:?}: {err}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{what} failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    stdout
+    crate::support::check_streams(what, cmd).0
 }
 
 /// helm's multi-document output as (kind, name) -> manifest.

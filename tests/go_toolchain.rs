@@ -29,6 +29,17 @@ const PROJECTS: &[(&str, &str, &[&str])] = &[
             "port=9000",
         ],
     ),
+    ("bot", "bot-telegram", &[]),
+    (
+        "bot",
+        "bot-discord",
+        &[
+            "platform=discord",
+            "license=Apache-2.0",
+            "with_metrics=true",
+            "port=9000",
+        ],
+    ),
 ];
 
 const COVERAGE_FLOOR: f64 = 85.0;

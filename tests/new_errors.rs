@@ -239,22 +239,27 @@ fn git_without_an_identity_is_refused_before_writing() {
     );
 }
 
+/// Runs `scaffold new rest-api orders` where no file may grow past 4 KiB, after `setup`.
+#[cfg(unix)]
+fn new_with_file_size_limit(sandbox: &Sandbox, setup: &str) -> crate::support::Run {
+    let script = format!(r#"{setup} ulimit -f 4; exec "$0" new rest-api orders --defaults"#);
+    let output = sandbox
+        .command("bash")
+        .args(["-c", &script, crate::support::BIN])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    crate::support::Run::from(output)
+}
+
 /// `ulimit -f` makes the kernel stop the process (SIGXFSZ) at its first write past the
 /// limit: a real kill in the middle of writing the project.
 #[cfg(unix)]
 #[test]
 fn a_kill_mid_write_leaves_no_project() {
     let sandbox = Sandbox::new();
-    let status = sandbox
-        .command("bash")
-        .args([
-            "-c",
-            r#"ulimit -f 4; exec "$0" new rest-api orders --defaults"#,
-            crate::support::BIN,
-        ])
-        .status()
-        .unwrap();
-    assert!(!status.success());
+    let run = new_with_file_size_limit(&sandbox, "");
+    assert_ne!(run.code, 0);
     assert!(
         !sandbox.path("orders").exists(),
         "a partial project was left behind"
@@ -277,17 +282,7 @@ fn a_kill_mid_write_leaves_no_project() {
 #[test]
 fn a_write_failure_is_reported_and_cleaned_up() {
     let sandbox = Sandbox::new();
-    let output = sandbox
-        .command("bash")
-        .args([
-            "-c",
-            r#"trap '' XFSZ; ulimit -f 4; exec "$0" new rest-api orders --defaults"#,
-            crate::support::BIN,
-        ])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let run = crate::support::Run::from(output);
+    let run = new_with_file_size_limit(&sandbox, "trap '' XFSZ;");
     let run = run.fails_with(1, &["writing "]);
     assert!(run.stderr.contains("File too large"), "{}", run.stderr);
     assert!(

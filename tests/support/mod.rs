@@ -210,18 +210,27 @@ pub fn go_env(cmd: &mut Command) -> &mut Command {
         .env("GOFLAGS", "")
 }
 
-/// Runs a command to completion and fails the test with its output if it does not succeed.
+/// Runs a command to completion and fails the test with its output if it does not succeed;
+/// returns stdout followed by stderr.
 #[track_caller]
 pub fn check_output(cmd: &mut Command) -> String {
+    let what = format!("{cmd:?}");
+    let (stdout, stderr) = check_streams(&what, cmd);
+    stdout + &stderr
+}
+
+/// Like [`check_output`], naming the command `what` in the failure; returns (stdout, stderr).
+#[track_caller]
+pub fn check_streams(what: &str, cmd: &mut Command) -> (String, String) {
     let output = cmd
         .output()
         .unwrap_or_else(|err| panic!("running {cmd:?}: {err}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
         output.status.success(),
-        "{cmd:?} failed ({}):\n{stdout}\n{stderr}",
+        "{what} failed ({}):\n{stdout}\n{stderr}",
         output.status
     );
-    stdout + &stderr
+    (stdout, stderr)
 }
