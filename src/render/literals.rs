@@ -77,14 +77,20 @@ fn hoist_from(template: &str, first_index: usize) -> Hoisted {
     let kinds = classify(template, &lines);
     let mut i = 0;
     while i < lines.len() {
-        match kinds[i] {
+        match &kinds[i] {
             Line::Keep => {
                 hoisted.template.push_str(lines[i]);
                 hoisted.line_map.push(i);
                 i += 1;
             }
-            Line::Expressions => {
-                hoist_between_expressions(&mut hoisted, lines[i]);
+            Line::Expressions(pieces) => {
+                for piece in pieces {
+                    match piece {
+                        Piece::Text(text) => push_literal(&mut hoisted, text),
+                        Piece::Expression(expression) => hoisted.template.push_str(expression),
+                    }
+                }
+                hoisted.template.push_str(newline_of(lines[i]));
                 hoisted.line_map.push(i);
                 i += 1;
             }
@@ -96,11 +102,8 @@ fn hoist_from(template: &str, first_index: usize) -> Hoisted {
                 let run: String = lines[start..i].concat();
                 // Keep the run's final newline in the template, so the line structure
                 // that Handlebars' standalone-tag rules look at is unchanged.
-                let (body, newline) = match run.strip_suffix('\n') {
-                    Some(body) => (body, "\n"),
-                    None => (run.as_str(), ""),
-                };
-                push_literal(&mut hoisted, body);
+                let newline = newline_of(&run);
+                push_literal(&mut hoisted, &run[..run.len() - newline.len()]);
                 hoisted.template.push_str(newline);
                 hoisted.line_map.push(start);
             }
@@ -109,100 +112,116 @@ fn hoist_from(template: &str, first_index: usize) -> Hoisted {
     hoisted
 }
 
-/// A line of simple `{{expression}}`s: the text between them is hoisted, the
-/// expressions and the newline stay.
-fn hoist_between_expressions(hoisted: &mut Hoisted, line: &str) {
-    let (body, newline) = match line.strip_suffix('\n') {
-        Some(body) => (body, "\n"),
-        None => (line, ""),
-    };
-    let mut rest = body;
-    while let Some(open) = rest.find("{{") {
-        push_literal(hoisted, &rest[..open]);
-        let close = rest[open..].find("}}").map_or(rest.len(), |i| open + i + 2);
-        hoisted.template.push_str(&rest[open..close]);
-        rest = &rest[close..];
-    }
-    push_literal(hoisted, rest);
-    hoisted.template.push_str(newline);
+fn newline_of(line: &str) -> &'static str {
+    if line.ends_with('\n') { "\n" } else { "" }
 }
 
+/// Puts `text` (as written in the template, escapes included) into the template, or
+/// hoists what it renders to when it is long enough to be worth a helper call.
 fn push_literal(hoisted: &mut Hoisted, text: &str) {
-    // Short text costs less to parse than a helper call.
     if text.len() < MIN_HOISTED {
         hoisted.template.push_str(text);
         return;
     }
     let index = hoisted.first_index + hoisted.literals.len();
-    hoisted.literals.push(text.to_owned());
+    // `\{{` is how templates write literal braces; hoisted text is no longer parsed.
+    hoisted.literals.push(text.replace("\\{{", "{{"));
     hoisted
         .template
         .push_str(&format!("{{{{{HELPER} {index}}}}}"));
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Line {
-    /// No braces at all: hoisted whole, with its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Line<'a> {
+    /// Text only (literal braces included): hoisted whole, with its neighbours.
     Plain,
-    /// Only simple expressions on one line: the text between them is hoisted.
-    Expressions,
-    /// Blocks, partials, comments, escapes or whitespace control: left as written.
+    /// Text and simple expressions: the text between them is hoisted.
+    Expressions(Vec<Piece<'a>>),
+    /// Blocks, partials, comments or whitespace control: left as written.
     Keep,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece<'a> {
+    Text(&'a str),
+    Expression(&'a str),
 }
 
 /// Sorts each line; anything near whitespace control, inside a multi-line expression or
 /// in a template with raw blocks is kept as written.
-fn classify(template: &str, lines: &[&str]) -> Vec<Line> {
+fn classify<'a>(template: &str, lines: &[&'a str]) -> Vec<Line<'a>> {
     if template.contains("{{{{") {
         return vec![Line::Keep; lines.len()];
     }
-    let mut kinds = vec![Line::Keep; lines.len()];
+    let mut kinds = Vec::with_capacity(lines.len());
     let mut open = 0i64;
     for (i, line) in lines.iter().enumerate() {
         let had_open = open > 0;
-        open += line.matches("{{").count() as i64 - line.matches("}}").count() as i64;
-        open = open.max(0);
+        if line.contains('{') || line.contains('}') {
+            let opens = real_opens(line) as i64;
+            open = (open + opens - line.matches("}}").count() as i64).max(0);
+        }
         let after_strip = i > 0 && lines[i - 1].trim_end().ends_with("~}}");
         let before_strip = lines
             .get(i + 1)
             .is_some_and(|next| next.trim_start().starts_with("{{~"));
-        if had_open || open > 0 || after_strip || before_strip {
-            continue;
-        }
-        kinds[i] = if !line.contains("{{") && !line.contains("}}") {
-            Line::Plain
-        } else if simple_expressions_only(line) {
-            Line::Expressions
-        } else {
+        let kind = if had_open || open > 0 || after_strip || before_strip {
             Line::Keep
+        } else {
+            match pieces(&line[..line.len() - newline_of(line).len()]) {
+                Some(pieces) if pieces.iter().all(|p| matches!(p, Piece::Text(_))) => Line::Plain,
+                Some(pieces) => Line::Expressions(pieces),
+                None => Line::Keep,
+            }
         };
+        kinds.push(kind);
     }
     kinds
 }
 
-/// True when every `{{` on the line opens a plain expression: no block, partial,
-/// comment, triple-stash, whitespace control or escape, and braces are balanced.
-fn simple_expressions_only(line: &str) -> bool {
-    if line.contains("\\{{") || line.contains('~') || line.contains("{{{") || line.contains("}}}") {
-        return false;
+/// `{{` not escaped with a backslash.
+fn real_opens(line: &str) -> usize {
+    line.match_indices("{{")
+        .filter(|(at, _)| *at == 0 || line.as_bytes()[at - 1] != b'\\')
+        .count()
+}
+
+/// Splits a line into text and simple `{{expression}}`s, or `None` when it holds anything
+/// else: a block, partial, comment, triple-stash, whitespace control or an unclosed tag.
+fn pieces(line: &str) -> Option<Vec<Piece<'_>>> {
+    if !line.contains("{{") {
+        return Some(vec![Piece::Text(line)]);
     }
-    let mut rest = line;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        if after.starts_with(['#', '/', '^', '>', '!', '&', '*'])
+    if line.contains("\\\\{{") || line.contains("{{{") {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut text_start = 0;
+    let mut search = 0;
+    while let Some(found) = line[search..].find("{{") {
+        let at = search + found;
+        if at > 0 && line.as_bytes()[at - 1] == b'\\' {
+            search = at + 2;
+            continue;
+        }
+        let after = &line[at + 2..];
+        if after.starts_with(['#', '/', '^', '>', '!', '&', '*', '~'])
             || after.trim_start().starts_with("else")
         {
-            return false;
+            return None;
         }
-        let Some(close) = after.find("}}") else {
-            return false;
-        };
-        if after[..close].contains("{{") {
-            return false;
+        let close = after.find("}}")?;
+        if after[..close].contains("{{") || after[..close].contains('~') {
+            return None;
         }
-        rest = &after[close + 2..];
+        let end = at + 2 + close + 2;
+        pieces.push(Piece::Text(&line[text_start..at]));
+        pieces.push(Piece::Expression(&line[at..end]));
+        text_start = end;
+        search = end;
     }
-    !rest.contains("}}")
+    pieces.push(Piece::Text(&line[text_start..]));
+    Some(pieces)
 }
 
 #[cfg(test)]
@@ -232,6 +251,15 @@ mod tests {
         assert_eq!(hoisted.template, "func New{{pascal_case name}}{{_lit 0}}\n");
         let block = hoist_from("{{#if x}} some long text that stays put {{/if}}\n", 0);
         assert!(block.literals.is_empty());
+        let escaped = hoist_from(
+            "image: \\{{ .Values.image.repository }}:\\{{ .Values.tag }}\n",
+            0,
+        );
+        assert_eq!(escaped.template, "{{_lit 0}}\n");
+        assert_eq!(
+            escaped.literals,
+            ["image: {{ .Values.image.repository }}:{{ .Values.tag }}"]
+        );
     }
 
     #[test]
