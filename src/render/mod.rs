@@ -139,6 +139,9 @@ impl Engine {
     }
 
     fn render_with(&self, origin: &str, template: &str, ctx: &Context) -> Result<String> {
+        if !template.contains("{{") {
+            return Ok(template.to_owned());
+        }
         self.register_partials_used_by(template)?;
         let registry = self.registry.borrow();
         let hoisted = literals::hoist(template, &self.literals);
