@@ -70,9 +70,14 @@ fn write_variables(out: &mut impl Write, pack: &Pack) -> Result<()> {
         } else {
             format!(" [{}]", var.choices.join(", "))
         };
+        let when = var
+            .when
+            .as_ref()
+            .map(|when| format!(", asked when {when}"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  {:width$}  {:<12}  {}{choices} ({default})",
+            "  {:width$}  {:<12}  {}{choices} ({default}{when})",
             var.name,
             var.kind.as_str(),
             var.question(),
