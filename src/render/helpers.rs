@@ -18,6 +18,7 @@ handlebars_helper!(title_case: |s: str| s.to_title_case());
 handlebars_helper!(upper: |s: str| s.to_uppercase());
 handlebars_helper!(lower: |s: str| s.to_lowercase());
 handlebars_helper!(plural_helper: |s: str| plural(s));
+handlebars_helper!(json: |value: Json| value.to_string());
 handlebars_helper!(default_helper: |value: Json, fallback: Json| {
     if is_truthy(value) { value.clone() } else { fallback.clone() }
 });
@@ -40,6 +41,7 @@ pub fn register(registry: &mut Handlebars<'_>) {
     registry.register_helper("upper", Box::new(upper));
     registry.register_helper("lower", Box::new(lower));
     registry.register_helper("plural", Box::new(plural_helper));
+    registry.register_helper("json", Box::new(json));
     registry.register_helper("default", Box::new(default_helper));
     registry.register_helper("contains", Box::new(contains));
     registry.register_helper("year", Box::new(year));

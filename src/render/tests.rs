@@ -48,7 +48,11 @@ fn helpers_convert_case_and_pick_defaults() {
         ),
         "ok"
     );
-    assert_eq!(render("(c) {{year}}", data), "(c) 2031");
+    assert_eq!(render("(c) {{year}}", data.clone()), "(c) 2031");
+    assert_eq!(
+        render("{{json text}}", json!({"text": "say \"hi\" \\ bye"})),
+        r#""say \"hi\" \\ bye""#
+    );
 }
 
 #[test]
