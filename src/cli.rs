@@ -18,8 +18,92 @@ pub enum Command {
     New(NewArgs),
     /// Add a component (Dockerfile, Helm chart, CI workflows, LICENSE) to a Go project
     Add(AddArgs),
+    /// Cross-compile a project into release archives for every target platform
+    Build(BuildArgs),
+    /// Package the release archives, docs and a hand-off note into one zip for the client
+    Bundle(BundleArgs),
     /// List the available packs and components with their variables
     List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold build                                  default targets, version from git\n  \
+    scaffold build ./pinger --targets linux/amd64,darwin/arm64,windows/amd64 --version 1.2.0\n  \
+    scaffold build --json                           machine-readable summary on stdout\n  \
+    scaffold build --list-targets                   what the installed Go can build")]
+// `--version` sets the version to stamp here, so the subcommand has no version flag of its own.
+#[command(disable_version_flag = true)]
+pub struct BuildArgs {
+    /// The project's directory
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Targets as OS/ARCH, comma-separated [default: from .scaffold.yaml, else linux/amd64,
+    /// linux/arm64, darwin/amd64, darwin/arm64, windows/amd64]
+    #[arg(long, value_name = "OS/ARCH,...", value_delimiter = ',')]
+    pub targets: Vec<String>,
+
+    /// Version to stamp [default: `git describe --tags`, else 0.0.0-dev]
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+
+    /// Directory for the archives [default: DIR/dist]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Targets built at once [default: number of CPUs]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Rebuild every target even if its inputs are unchanged
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print a JSON summary on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print the targets the installed Go can build, and exit
+    #[arg(long)]
+    pub list_targets: bool,
+
+    /// Write an equivalent .goreleaser.yaml into the project, and exit
+    #[arg(long)]
+    pub emit_goreleaser: bool,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    disable_version_flag = true,
+    after_help = "Examples:\n  \
+    scaffold bundle                     builds first if this version's archives are missing\n  \
+    scaffold bundle ./pinger --version 1.2.0 -o ~/deliveries/pinger-1.2.0.zip"
+)]
+pub struct BundleArgs {
+    /// The project's directory
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Version to bundle (built first if its archives are missing) [default: as for build]
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+
+    /// Where to write the bundle [default: DIR/dist/NAME_VERSION_handoff.zip]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print a JSON summary on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

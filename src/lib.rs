@@ -2,9 +2,11 @@
 //!
 //! The library holds everything the binary does so that tests can drive each
 //! piece directly: the pack model ([`pack`]), answers ([`answers`]), the
-//! Handlebars engine ([`render`]), atomic output ([`output`]) and the commands.
+//! Handlebars engine ([`render`]), atomic output ([`output`]), release builds
+//! ([`build`]) and the commands.
 
 pub mod answers;
+pub mod build;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -21,6 +21,29 @@ pub struct ProjectRecord {
     pub components: Vec<String>,
     /// Every answer, including `year`, so re-rendering gives the same files.
     pub answers: Map<String, Value>,
+    /// How `scaffold build` builds the project, when it differs from the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<BuildSettings>,
+}
+
+/// The `build:` mapping: every key is optional and falls back to a default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+// A misspelt key would otherwise be ignored and the build silently use a default.
+#[serde(deny_unknown_fields)]
+pub struct BuildSettings {
+    /// Targets as `os/arch` (default: Linux, macOS and Windows on amd64 and arm64, less
+    /// windows/arm64).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// The main package (default `./cmd/<project_name>`, else `.`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main: Option<String>,
+    /// The binary's name (default: the project name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<String>,
+    /// Linker flags added after the version stamps, e.g. `-X main.edition=pro`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ldflags: Option<String>,
 }
 
 /// Which pack, at which version and from where.
@@ -43,6 +66,7 @@ impl ProjectRecord {
             }),
             components: Vec::new(),
             answers,
+            build: None,
         }
     }
 
@@ -69,10 +93,39 @@ impl ProjectRecord {
             pack: None,
             components: Vec::new(),
             answers,
+            build: None,
         }
     }
 
     pub fn from_yaml(text: &str) -> Result<Self> {
         serde_saphyr::from_str(text).context("parsing .scaffold.yaml")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Map;
+
+    use super::{BuildSettings, ProjectRecord};
+
+    #[test]
+    fn build_settings_round_trip_and_are_left_out_when_absent() {
+        let mut record = ProjectRecord::without_pack(Map::new());
+        assert!(!record.to_yaml().unwrap().contains("build:"));
+        record.build = Some(BuildSettings {
+            targets: vec!["linux/amd64".into(), "windows/arm64".into()],
+            main: Some("./cmd/tool".into()),
+            binary: None,
+            ldflags: Some("-X main.edition=pro".into()),
+        });
+        let yaml = record.to_yaml().unwrap();
+        assert_eq!(ProjectRecord::from_yaml(&yaml).unwrap(), record, "{yaml}");
+    }
+
+    #[test]
+    fn misspelt_build_keys_are_refused() {
+        let yaml = "scaffold_version: 0.1.0\nanswers: {}\nbuild:\n  target: [linux/amd64]\n";
+        let err = ProjectRecord::from_yaml(yaml).unwrap_err();
+        assert!(format!("{err:#}").contains("target"), "{err:#}");
     }
 }

@@ -3,6 +3,7 @@
 mod support;
 
 mod add;
+mod build;
 mod components;
 mod examples;
 mod go_toolchain;

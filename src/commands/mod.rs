@@ -1,6 +1,8 @@
 //! One module per subcommand, each with a single entry function.
 
 mod add;
+mod build;
+mod bundle;
 mod list;
 mod new;
 
@@ -14,6 +16,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::New(args) => new::run(args),
         Command::Add(args) => add::run(args),
+        Command::Build(args) => build::run(&args),
+        Command::Bundle(args) => bundle::run(&args),
         Command::List(args) => list::run(&args),
     }
 }

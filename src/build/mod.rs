@@ -1,0 +1,557 @@
+//! Cross-compiling a Go project into reproducible release archives.
+//!
+//! [`Project::load`] reads what to build (from `.scaffold.yaml` or go.mod), [`Plan::new`]
+//! settles the targets, the version stamp and the output directory, and [`build`] runs
+//! `go build` for every target whose inputs changed, in parallel, packs each binary with
+//! the README and LICENSE, and writes `SHA256SUMS` and `manifest.json`.
+
+pub mod archive;
+pub mod cache;
+pub mod checksums;
+pub mod go;
+pub mod goreleaser;
+pub mod handoff;
+pub mod progress;
+pub mod stamp;
+pub mod targets;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::error::usage;
+use crate::project_record::{self, ProjectRecord};
+use archive::{Entry as ArchiveEntry, write_atomic, write_if_changed};
+use cache::Cache;
+use checksums::{Artifact, MANIFEST_FILE, Manifest, SUMS_FILE, sha256_hex, sums_file};
+use go::{GoBuild, Toolchain};
+use progress::{Mode, Progress};
+use stamp::Stamp;
+use targets::Target;
+
+/// Files packed beside the binary in every archive, when the project has them.
+pub const DOCS: &[&str] = &["README.md", "LICENSE"];
+
+/// A Go project and how it is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub dir: PathBuf,
+    /// Names the archives: `project_name` from `.scaffold.yaml`, else go.mod's last segment.
+    pub name: String,
+    pub binary: String,
+    /// The main package, relative to `dir`: `./cmd/NAME` when it exists, else `.`.
+    pub main: String,
+    /// Linker flags added after the version stamps.
+    pub extra_ldflags: Option<String>,
+    /// The configured targets, or the defaults.
+    pub targets: Vec<Target>,
+}
+
+impl Project {
+    /// Reads the project in `dir`; a directory without go.mod is a usage error.
+    pub fn load(dir: &Path) -> Result<Project> {
+        let go_mod = dir.join("go.mod");
+        let text = match fs::read_to_string(&go_mod) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(usage(format!(
+                    "{} is not a Go project (it has no go.mod): pass the project's directory",
+                    dir.display()
+                )));
+            }
+            Err(err) => return Err(err).with_context(|| format!("reading {}", go_mod.display())),
+        };
+        let module = text
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("module "))
+            .map(|m| m.trim().trim_matches('"').to_owned())
+            .ok_or_else(|| usage(format!("{} has no `module` line", go_mod.display())))?;
+
+        let record_path = dir.join(project_record::FILE_NAME);
+        let record = match fs::read_to_string(&record_path) {
+            Ok(text) => Some(
+                ProjectRecord::from_yaml(&text)
+                    .with_context(|| format!("reading {}", record_path.display()))?,
+            ),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => {
+                return Err(err).with_context(|| format!("reading {}", record_path.display()));
+            }
+        };
+        let recorded_name = record
+            .as_ref()
+            .and_then(|r| r.answers.get("project_name"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        let name = recorded_name.unwrap_or_else(|| name_from_module(&module));
+        check_file_name("the project name", &name)?;
+        let settings = record.and_then(|r| r.build).unwrap_or_default();
+
+        let binary = settings.binary.unwrap_or_else(|| name.clone());
+        check_file_name("build.binary in .scaffold.yaml", &binary)?;
+        let main = settings.main.unwrap_or_else(|| {
+            if dir.join("cmd").join(&name).is_dir() {
+                format!("./cmd/{name}")
+            } else {
+                ".".to_owned()
+            }
+        });
+        let targets = if settings.targets.is_empty() {
+            targets::defaults()
+        } else {
+            targets::parse_list(&settings.targets).context("in build.targets in .scaffold.yaml")?
+        };
+        Ok(Project {
+            dir: dir.to_path_buf(),
+            name,
+            binary,
+            main,
+            extra_ldflags: settings.ldflags.filter(|l| !l.trim().is_empty()),
+            targets,
+        })
+    }
+
+    /// The [`DOCS`] this project has.
+    pub fn docs(&self) -> Vec<&'static str> {
+        DOCS.iter()
+            .copied()
+            .filter(|doc| self.dir.join(doc).is_file())
+            .collect()
+    }
+}
+
+/// `github.com/acme/orders-api/v2` → `orders-api`.
+fn name_from_module(module: &str) -> String {
+    let mut segments = module.rsplit('/');
+    let last = segments.next().unwrap_or(module);
+    let is_major = last
+        .strip_prefix('v')
+        .is_some_and(|n| n.parse::<u32>().is_ok());
+    match (is_major, segments.next()) {
+        (true, Some(previous)) => previous.to_owned(),
+        _ => last.to_owned(),
+    }
+}
+
+fn check_file_name(what: &str, name: &str) -> Result<()> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "{what} `{name}` cannot name a file: use letters, digits and . _ + -"
+        )))
+    }
+}
+
+/// What the command line asks for on top of the project's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--targets`; empty means the project's.
+    pub targets: Vec<String>,
+    pub version: Option<String>,
+    pub out: Option<PathBuf>,
+    pub jobs: Option<usize>,
+    pub force: bool,
+}
+
+/// Everything settled before any work: what to build, as which version, where.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub project: Project,
+    pub targets: Vec<Target>,
+    pub stamp: Stamp,
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub force: bool,
+}
+
+impl Plan {
+    /// Checks the options and resolves the version stamp (reading `SOURCE_DATE_EPOCH`).
+    pub fn new(project: Project, options: &Options) -> Result<Plan> {
+        let targets = if options.targets.is_empty() {
+            project.targets.clone()
+        } else {
+            targets::parse_list(&options.targets)?
+        };
+        let jobs = match options.jobs {
+            Some(0) => return Err(usage("--jobs must be at least 1")),
+            Some(jobs) => jobs,
+            None => std::thread::available_parallelism().map_or(1, usize::from),
+        };
+        let epoch = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .filter(|v| !v.is_empty());
+        let stamp = Stamp::resolve(&project.dir, options.version.as_deref(), epoch.as_deref())?;
+        let out = options
+            .out
+            .clone()
+            .unwrap_or_else(|| project.dir.join("dist"));
+        Ok(Plan {
+            project,
+            targets,
+            stamp,
+            out,
+            jobs,
+            force: options.force,
+        })
+    }
+
+    /// `-s -w -X main.version=… -X main.commit=… -X main.date=…`, then the project's own.
+    pub fn ldflags(&self) -> String {
+        let Stamp {
+            version,
+            commit,
+            date,
+            ..
+        } = &self.stamp;
+        let mut flags =
+            format!("-s -w -X main.version={version} -X main.commit={commit} -X main.date={date}");
+        if let Some(extra) = &self.project.extra_ldflags {
+            flags.push(' ');
+            flags.push_str(extra.trim());
+        }
+        flags
+    }
+
+    pub fn archive_name(&self, target: &Target) -> String {
+        target.archive_name(&self.project.name, &self.stamp.version)
+    }
+
+    /// Fails with a usage error listing the valid targets when the installed Go cannot
+    /// build one of the plan's.
+    pub fn check_targets(&self, toolchain: &Toolchain) -> Result<()> {
+        let cache = Cache::new(&self.out);
+        if let Some(supported) = cache.remembered_targets(toolchain) {
+            return targets::check_supported(&self.targets, &supported);
+        }
+        let supported = go::dist_list()?;
+        // Checked before remembering, so a usage error leaves no output directory behind.
+        targets::check_supported(&self.targets, &supported)?;
+        cache.remember_targets(toolchain, &supported)
+    }
+}
+
+/// How a target ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Built,
+    /// Its inputs were unchanged, so its archive was kept.
+    Cached,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Built => "built",
+            Status::Cached => "cached",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// One target's result.
+#[derive(Debug, Clone)]
+pub struct TargetReport {
+    pub target: Target,
+    pub status: Status,
+    /// The archive, unless the build failed.
+    pub artifact: Option<Artifact>,
+    pub seconds: f64,
+    /// What the compiler printed, when the build failed.
+    pub output: Option<String>,
+}
+
+/// What [`build`] did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub targets: Vec<TargetReport>,
+    /// Lists the archives that exist; written as `manifest.json`.
+    pub manifest: Manifest,
+}
+
+impl Report {
+    pub fn failed(&self) -> Vec<&TargetReport> {
+        self.targets
+            .iter()
+            .filter(|t| t.status == Status::Failed)
+            .collect()
+    }
+
+    /// The error to exit with when a target failed, naming them.
+    pub fn failure(&self, out: &Path) -> Option<anyhow::Error> {
+        let failed = self.failed();
+        if failed.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = failed.iter().map(|t| t.target.to_string()).collect();
+        let others = if failed.len() == self.targets.len() {
+            String::new()
+        } else {
+            format!("; the other archives are in {}", out.display())
+        };
+        Some(anyhow::anyhow!(
+            "{} of {} targets failed to build ({}), see the compiler output above{others}",
+            failed.len(),
+            self.targets.len(),
+            names.join(", ")
+        ))
+    }
+
+    /// Each target as JSON, for `--json` summaries.
+    pub fn targets_json(&self) -> serde_json::Value {
+        self.targets
+            .iter()
+            .map(|t| {
+                let mut item = serde_json::json!({
+                    "target": t.target.to_string(),
+                    "status": t.status.as_str(),
+                    "seconds": (t.seconds * 100.0).round() / 100.0,
+                });
+                if let Some(artifact) = &t.artifact {
+                    item["archive"] = artifact.file.clone().into();
+                    item["size"] = artifact.size.into();
+                    item["sha256"] = artifact.sha256.clone().into();
+                }
+                if let Some(output) = &t.output {
+                    item["output"] = output.clone().into();
+                }
+                item
+            })
+            .collect()
+    }
+}
+
+/// Builds every target of `plan` that is not up to date, at most `plan.jobs` at once, and
+/// writes `SHA256SUMS` and `manifest.json` for the archives that exist. A target that fails
+/// to compile is reported in the result, not as an error; its stale archive, if any, is
+/// removed so the output directory only holds archives of the current sources.
+pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
+    let out = &plan.out;
+    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let cache = Cache::new(out);
+    let canonical_out = out
+        .canonicalize()
+        .with_context(|| format!("resolving {}", out.display()))?;
+    let dir = plan
+        .project
+        .dir
+        .canonicalize()
+        .with_context(|| format!("resolving {}", plan.project.dir.display()))?;
+    if canonical_out == dir {
+        return Err(usage(
+            "--out must not be the project's directory: the archives would be among the sources",
+        ));
+    }
+    let tree = cache::tree_hash(&dir, &[canonical_out])?;
+    let common = common_key(plan, toolchain, &tree);
+    let docs = read_docs(&plan.project)?;
+
+    let progress = Progress::new(mode, &plan.targets);
+    let mut results: Vec<Option<TargetReport>> = vec![None; plan.targets.len()];
+    let mut pending = Vec::new();
+    for (index, target) in plan.targets.iter().enumerate() {
+        let key = sha256_hex(format!("{common}target {target}\n").as_bytes());
+        match cache.lookup(target, &key, out).filter(|_| !plan.force) {
+            Some(entry) => {
+                progress.finished(index, &format!("cached {}", entry.archive));
+                let artifact = Artifact {
+                    file: entry.archive,
+                    target: target.to_string(),
+                    size: entry.size,
+                    sha256: entry.sha256,
+                };
+                results[index] = Some(TargetReport {
+                    target: target.clone(),
+                    status: Status::Cached,
+                    artifact: Some(artifact),
+                    seconds: 0.0,
+                    output: None,
+                });
+            }
+            None => pending.push((index, key)),
+        }
+    }
+
+    for (index, report) in run_pending(plan, &cache, &docs, &pending, &progress) {
+        results[index] = Some(report);
+    }
+    progress.finish();
+    let targets: Vec<TargetReport> = results.into_iter().flatten().collect();
+
+    for report in targets.iter().filter(|t| t.status == Status::Failed) {
+        cache.forget(&report.target)?;
+        cache::remove_if_present(&out.join(plan.archive_name(&report.target)))?;
+    }
+    let manifest = Manifest {
+        project: plan.project.name.clone(),
+        binary: plan.project.binary.clone(),
+        version: plan.stamp.version.clone(),
+        commit: plan.stamp.commit.clone(),
+        date: plan.stamp.date.clone(),
+        source_date_epoch: plan.stamp.epoch,
+        go_version: toolchain.version.clone(),
+        scaffold_version: env!("CARGO_PKG_VERSION").to_owned(),
+        artifacts: targets.iter().filter_map(|t| t.artifact.clone()).collect(),
+    };
+    write_if_changed(
+        &out.join(SUMS_FILE),
+        sums_file(&manifest.artifacts).as_bytes(),
+    )?;
+    write_if_changed(&out.join(MANIFEST_FILE), &manifest.to_json()?)?;
+    Ok(Report { targets, manifest })
+}
+
+/// Builds the `pending` (index, cache key) targets on at most `plan.jobs` threads, which
+/// take the next target as they finish one; returns each report with its index.
+fn run_pending(
+    plan: &Plan,
+    cache: &Cache,
+    docs: &[ArchiveEntry],
+    pending: &[(usize, String)],
+    progress: &Progress,
+) -> Vec<(usize, TargetReport)> {
+    let next = AtomicUsize::new(0);
+    let finished = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..plan.jobs.min(pending.len()) {
+            scope.spawn(|| {
+                while let Some((index, key)) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let target = &plan.targets[*index];
+                    progress.started(*index);
+                    let started = Instant::now();
+                    let result = build_one(plan, cache, docs, target, key);
+                    let seconds = started.elapsed().as_secs_f64();
+                    let (status, artifact, output) = match result {
+                        Ok(artifact) => {
+                            let line = format!("built {} in {seconds:.1} s", artifact.file);
+                            progress.finished(*index, &line);
+                            (Status::Built, Some(artifact), None)
+                        }
+                        Err(output) => {
+                            progress.finished(*index, &format!("failed after {seconds:.1} s"));
+                            (Status::Failed, None, Some(output))
+                        }
+                    };
+                    let report = TargetReport {
+                        target: target.clone(),
+                        status,
+                        artifact,
+                        seconds,
+                        output,
+                    };
+                    // A poisoned lock only means another thread panicked; its data is intact.
+                    finished
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((*index, report));
+                }
+            });
+        }
+    });
+    finished.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The inputs every target shares, one per line, to be hashed with the target's own.
+fn common_key(plan: &Plan, toolchain: &Toolchain, tree: &str) -> String {
+    let mut key = format!(
+        "scaffold-build 1\ntree {tree}\ngo {}\nname {}\nbinary {}\nmain {}\nflags {}\n\
+         ldflags {}\nepoch {}\nversion {}\n",
+        toolchain.version,
+        plan.project.name,
+        plan.project.binary,
+        plan.project.main,
+        go::BUILD_FLAGS.join(" "),
+        plan.ldflags(),
+        plan.stamp.epoch,
+        plan.stamp.version,
+    );
+    for var in go::BUILD_ENV {
+        if let Some(value) = std::env::var_os(var) {
+            key.push_str(&format!("env {var}={}\n", value.to_string_lossy()));
+        }
+    }
+    key
+}
+
+fn read_docs(project: &Project) -> Result<Vec<ArchiveEntry>> {
+    project
+        .docs()
+        .into_iter()
+        .map(|doc| {
+            let path = project.dir.join(doc);
+            Ok(ArchiveEntry {
+                name: doc.to_owned(),
+                contents: fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+                executable: false,
+            })
+        })
+        .collect()
+}
+
+/// Compiles one target and packs its archive. The error is whatever stopped the target (a
+/// compiler failure or an I/O error), as text to show under its name.
+fn build_one(
+    plan: &Plan,
+    cache: &Cache,
+    docs: &[ArchiveEntry],
+    target: &Target,
+    key: &str,
+) -> std::result::Result<Artifact, String> {
+    let attempt = || -> Result<Result<Artifact, String>> {
+        let scratch = cache.scratch()?;
+        let executable = target.executable(&plan.project.binary);
+        let binary_path = scratch.path().join(&executable);
+        let ldflags = plan.ldflags();
+        let compiled = GoBuild {
+            dir: &plan.project.dir,
+            main: &plan.project.main,
+            ldflags: &ldflags,
+            target,
+            output: &binary_path,
+        }
+        .run()?;
+        if let Err(output) = compiled {
+            return Ok(Err(output));
+        }
+        let mut entries = vec![ArchiveEntry {
+            name: executable,
+            contents: fs::read(&binary_path)
+                .with_context(|| format!("reading {}", binary_path.display()))?,
+            executable: true,
+        }];
+        entries.extend_from_slice(docs);
+        let bytes = if target.is_windows() {
+            archive::zip(&entries, plan.stamp.epoch)?
+        } else {
+            archive::tar_gz(&entries, plan.stamp.epoch)?
+        };
+        let file = plan.archive_name(target);
+        let path = plan.out.join(&file);
+        write_atomic(&path, &bytes)?;
+        let artifact = Artifact {
+            file: file.clone(),
+            target: target.to_string(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(&bytes),
+        };
+        let entry = cache::Entry {
+            key: key.to_owned(),
+            archive: file,
+            size: artifact.size,
+            sha256: artifact.sha256.clone(),
+            modified: 0,
+        };
+        cache.store(target, entry, &path)?;
+        Ok(Ok(artifact))
+    };
+    attempt().unwrap_or_else(|err| Err(format!("{err:#}")))
+}
