@@ -12,6 +12,7 @@ pub mod commands;
 pub mod error;
 pub mod exit_code;
 pub mod git;
+pub mod gomod;
 pub mod output;
 pub mod pack;
 pub mod project_record;

@@ -97,6 +97,18 @@ impl ProjectRecord {
         }
     }
 
+    /// The record in `dir`, if the project has one.
+    pub fn read(dir: &std::path::Path) -> Result<Option<Self>> {
+        let path = dir.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::from_yaml(&text)
+                .with_context(|| format!("reading {}", path.display()))
+                .map(Some),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
     pub fn from_yaml(text: &str) -> Result<Self> {
         serde_saphyr::from_str(text).context("parsing .scaffold.yaml")
     }

@@ -24,7 +24,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::error::usage;
-use crate::project_record::{self, ProjectRecord};
+use crate::project_record::ProjectRecord;
 use archive::{Entry as ArchiveEntry, write_atomic, write_if_changed};
 use cache::Cache;
 use checksums::{Artifact, MANIFEST_FILE, Manifest, SUMS_FILE, sha256_hex, sums_file};
@@ -54,34 +54,8 @@ pub struct Project {
 impl Project {
     /// Reads the project in `dir`; a directory without go.mod is a usage error.
     pub fn load(dir: &Path) -> Result<Project> {
-        let go_mod = dir.join("go.mod");
-        let text = match fs::read_to_string(&go_mod) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Err(usage(format!(
-                    "{} is not a Go project (it has no go.mod): pass the project's directory",
-                    dir.display()
-                )));
-            }
-            Err(err) => return Err(err).with_context(|| format!("reading {}", go_mod.display())),
-        };
-        let module = text
-            .lines()
-            .find_map(|line| line.trim().strip_prefix("module "))
-            .map(|m| m.trim().trim_matches('"').to_owned())
-            .ok_or_else(|| usage(format!("{} has no `module` line", go_mod.display())))?;
-
-        let record_path = dir.join(project_record::FILE_NAME);
-        let record = match fs::read_to_string(&record_path) {
-            Ok(text) => Some(
-                ProjectRecord::from_yaml(&text)
-                    .with_context(|| format!("reading {}", record_path.display()))?,
-            ),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(err) => {
-                return Err(err).with_context(|| format!("reading {}", record_path.display()));
-            }
-        };
+        let module = crate::gomod::module_path(dir, "pass the project's directory")?;
+        let record = ProjectRecord::read(dir)?;
         let recorded_name = record
             .as_ref()
             .and_then(|r| r.answers.get("project_name"))

@@ -20,9 +20,10 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// Bars when stderr is a terminal, lines otherwise, nothing when `quiet`.
-    pub fn detect(quiet: bool) -> Mode {
-        if quiet {
+    /// Bars when stderr is a terminal, lines otherwise, nothing when `quiet` or when the
+    /// output is JSON (which scripts read, so it stays alone).
+    pub fn detect(quiet: bool, json: bool) -> Mode {
+        if quiet || json {
             Mode::Silent
         } else if std::io::stderr().is_terminal() {
             Mode::Terminal

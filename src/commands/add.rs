@@ -25,8 +25,8 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
     let component = catalog.component(&args.component)?;
     pack::validate(component)?;
     let dir = args.dir.as_path();
-    let module = go_module(dir)?;
-    let record = read_record(dir)?;
+    let module = crate::gomod::module_path(dir, "run scaffold add in the project, or pass --dir")?;
+    let record = ProjectRecord::read(dir)?;
 
     let host = host_pack(&catalog, record.as_ref(), args.service)?;
     if component.manifest.services_only && !host.manifest.service.possible() {
@@ -143,36 +143,6 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
-}
-
-/// The module path from `dir/go.mod`; a directory without one is not a Go project.
-fn go_module(dir: &Path) -> Result<String> {
-    let path = dir.join("go.mod");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(usage(format!(
-                "{} is not a Go project (it has no go.mod): run scaffold add in the project, or pass --dir",
-                dir.display()
-            )));
-        }
-        Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
-    };
-    text.lines()
-        .find_map(|line| line.trim().strip_prefix("module "))
-        .map(|module| module.trim().trim_matches('"').to_owned())
-        .ok_or_else(|| usage(format!("{} has no `module` line", path.display())))
-}
-
-fn read_record(dir: &Path) -> Result<Option<ProjectRecord>> {
-    let path = dir.join(project_record::FILE_NAME);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => ProjectRecord::from_yaml(&text)
-            .with_context(|| format!("reading {}", path.display()))
-            .map(Some),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
-    }
 }
 
 /// The pack the project was generated from, or a stand-in that declares the common answers.

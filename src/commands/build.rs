@@ -32,11 +32,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         return emit_goreleaser(&plan, args);
     }
 
-    let mode = if args.json {
-        Mode::Silent
-    } else {
-        Mode::detect(args.quiet)
-    };
+    let mode = Mode::detect(args.quiet, args.json);
     let report = build::build(&plan, &toolchain, mode)?;
     progress::print_failures(&report);
     if args.json {

@@ -29,11 +29,7 @@ pub fn run(args: &BundleArgs) -> Result<ExitStatus> {
         None => {
             let toolchain = Toolchain::detect(&plan.project.dir)?;
             plan.check_targets(&toolchain)?;
-            let mode = if args.json {
-                Mode::Silent
-            } else {
-                Mode::detect(args.quiet)
-            };
+            let mode = Mode::detect(args.quiet, args.json);
             let report = build::build(&plan, &toolchain, mode)?;
             progress::print_failures(&report);
             if let Some(err) = report.failure(&plan.out) {
