@@ -101,21 +101,13 @@ fn insert(
     raw: &Value,
     source: GivenSource<'_>,
 ) -> Result<()> {
-    let year = Variable {
-        name: "year".into(),
-        kind: VariableKind::Int,
-        prompt: None,
-        help: None,
-        default: None,
-        choices: vec![],
-        validate: None,
-        min: Some(1970),
-        max: Some(9999),
-        when: None,
-    };
+    let builtin;
     let var = match pack.variable(key) {
         Some(var) => var,
-        None if SETTABLE_BUILTINS.contains(&key) => &year,
+        None if SETTABLE_BUILTINS.contains(&key) => {
+            builtin = settable_builtin(key);
+            &builtin
+        }
         None => {
             let names = pack
                 .manifest
@@ -138,4 +130,25 @@ fn insert(
         })?;
     given.insert(key.to_owned(), value);
     Ok(())
+}
+
+/// The declaration a settable built-in is checked against, as if a pack declared it.
+fn settable_builtin(key: &str) -> Variable {
+    debug_assert_eq!(
+        SETTABLE_BUILTINS,
+        ["year"],
+        "declare every settable built-in here"
+    );
+    Variable {
+        name: key.to_owned(),
+        kind: VariableKind::Int,
+        prompt: None,
+        help: None,
+        default: None,
+        choices: vec![],
+        validate: None,
+        min: Some(1970),
+        max: Some(9999),
+        when: None,
+    }
 }

@@ -69,11 +69,11 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
         .to_owned();
     let dest = destination(&args, &project_name);
 
-    let data = resolution.context.clone();
+    let data = Value::Object(resolution.context.clone());
     let pieces: Vec<&Pack> = std::iter::once(pack)
         .chain(components.iter().copied())
         .collect();
-    let mut files = engine.render_project(&pieces, &Value::Object(data.clone()))?;
+    let mut files = engine.render_project(&pieces, &data)?;
     let mut recorded = resolution.answers.clone();
     recorded.insert("year".into(), data["year"].clone());
     let mut record = ProjectRecord::new(pack, recorded);
