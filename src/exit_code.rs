@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use crate::error::UsageError;
+use crate::interrupt::Interrupted;
 use crate::prompt::Cancelled;
 
 /// Every exit code scaffold returns; documented in the README.
@@ -14,14 +15,24 @@ pub enum ExitStatus {
     Failure = 1,
     /// Invalid arguments or answers: nothing was attempted.
     Usage = 2,
-    /// The user cancelled an interactive prompt.
+    /// SIGHUP arrived while work was in progress; it was rolled back.
+    Hangup = 129,
+    /// The user cancelled an interactive prompt, or SIGINT arrived and the work was rolled back.
     Cancelled = 130,
+    /// SIGTERM arrived while work was in progress; it was rolled back.
+    Terminated = 143,
 }
 
 impl ExitStatus {
     /// Picks the exit status for an error by looking through its chain.
     pub fn from_error(err: &anyhow::Error) -> Self {
-        if err.chain().any(|cause| cause.is::<Cancelled>()) {
+        if let Some(interrupted) = err.chain().find_map(|c| c.downcast_ref::<Interrupted>()) {
+            match interrupted.exit_code() {
+                129 => ExitStatus::Hangup,
+                143 => ExitStatus::Terminated,
+                _ => ExitStatus::Cancelled,
+            }
+        } else if err.chain().any(|cause| cause.is::<Cancelled>()) {
             ExitStatus::Cancelled
         } else if err.chain().any(|cause| cause.is::<UsageError>()) {
             ExitStatus::Usage

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit_code;
 pub mod git;
 pub mod gomod;
+pub mod interrupt;
 pub mod output;
 pub mod pack;
 pub mod project_record;
