@@ -6,6 +6,8 @@ mod add;
 mod build;
 mod components;
 mod examples;
+#[cfg(unix)]
+mod faults;
 mod go_toolchain;
 mod interactive;
 mod list;

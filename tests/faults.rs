@@ -1,0 +1,460 @@
+//! Faults injected into `scaffold new` and `scaffold new --force`: SIGKILL, SIGINT and
+//! SIGTERM at random moments, write failures in the middle of a commit, an interrupted
+//! commit found by the next run. Every outcome must be the complete old tree or the
+//! complete new one, and nothing scaffold staged may survive the next run.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal, kill_process};
+
+use crate::support::{BIN, Run, Sandbox, read_tree, require_tool};
+
+type Tree = Vec<(String, Vec<u8>, bool)>;
+
+const ITERATIONS: usize = 30;
+const SIGNALS: [(Signal, &str); 3] = [
+    (Signal::KILL, "SIGKILL"),
+    (Signal::INT, "SIGINT"),
+    (Signal::TERM, "SIGTERM"),
+];
+
+/// splitmix64: a seeded, reproducible sequence of kill moments.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) % bound.max(1)
+    }
+}
+
+/// The tree under `root` without scaffold's staging directories.
+fn project_tree(root: &Path) -> Tree {
+    read_tree(root)
+        .into_iter()
+        .filter(|(path, _, _)| !path.starts_with(".scaffold-"))
+        .collect()
+}
+
+fn staging_dirs(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".scaffold-"))
+        .collect()
+}
+
+/// How a signalled run ended.
+#[derive(Debug)]
+enum Ended {
+    Exited(i32, String),
+    Killed,
+}
+
+/// A kill moment between 30% and 110% of an uninterrupted run, when files are written.
+fn kill_moment(rng: &mut Rng, run: Duration) -> Duration {
+    let micros = u64::try_from(run.as_micros()).unwrap();
+    Duration::from_micros(micros * 3 / 10 + rng.below(micros * 8 / 10))
+}
+
+/// Starts scaffold, sends `signal` after `delay`, and waits for it.
+fn run_and_signal(sandbox: &Sandbox, args: &[&str], delay: Duration, signal: Signal) -> Ended {
+    let child = sandbox
+        .command(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let pid = Pid::from_raw(i32::try_from(child.id()).unwrap()).unwrap();
+    // It may have finished already; then the signal finds no process, which is fine.
+    let _ = kill_process(pid, signal);
+    let output = child.wait_with_output().unwrap();
+    match output.status.code() {
+        Some(code) => Ended::Exited(code, String::from_utf8_lossy(&output.stderr).into()),
+        None => Ended::Killed,
+    }
+}
+
+fn timed_run(sandbox: &Sandbox, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    sandbox.run(args).success();
+    start.elapsed()
+}
+
+/// Tallies outcomes by kind for the summary printed at the end.
+#[derive(Default)]
+struct Tally(BTreeMap<String, usize>);
+
+impl Tally {
+    fn add(&mut self, kind: impl Into<String>) {
+        *self.0.entry(kind.into()).or_default() += 1;
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        write!(f, "{}", parts.join(", "))
+    }
+}
+
+/// What an exit code says the run did, checked against the tree it left.
+fn check_exit(ended: &Ended, signal: &str, tree_is_old: bool, tally: &mut Tally) {
+    match ended {
+        Ended::Killed => tally.add(format!("{signal} killed the process")),
+        Ended::Exited(0, _) => {
+            assert!(!tree_is_old, "{signal}: exit 0 but the old tree is there");
+            tally.add(format!("{signal} exit 0"));
+        }
+        Ended::Exited(code @ (130 | 143), stderr) => {
+            assert!(tree_is_old, "{signal}: exit {code} but the tree changed");
+            // Notes about what earlier runs left may come first; the error is one line.
+            let last = stderr.lines().last().unwrap_or_default();
+            assert!(
+                last.starts_with("scaffold: error: ")
+                    && (last.contains("nothing was changed")
+                        || last.contains("nothing was written"))
+                    && last.contains("interrupted by SIG"),
+                "{stderr}"
+            );
+            tally.add(format!("{signal} rolled back (exit {code})"));
+        }
+        Ended::Exited(code, stderr) => panic!("{signal}: unexpected exit {code}: {stderr}"),
+    }
+}
+
+#[test]
+fn signals_during_new_leave_nothing_or_the_whole_project() {
+    let sandbox = Sandbox::new();
+    let args = [
+        "new",
+        "healthcheck",
+        "pinger",
+        "--defaults",
+        "--set",
+        "year=2030",
+    ];
+    let dest = sandbox.path("pinger");
+    let duration = timed_run(&sandbox, &args);
+    let new_tree = project_tree(&dest);
+    let mut rng = Rng(0x5eed_0001);
+    let mut tally = Tally::default();
+    let (mut runs, mut leftovers) = (0, 0);
+    let start = Instant::now();
+    for (signal, name) in SIGNALS {
+        for _ in 0..ITERATIONS {
+            fs::remove_dir_all(&dest).unwrap();
+            let delay = kill_moment(&mut rng, duration);
+            let ended = run_and_signal(&sandbox, &args, delay, signal);
+            runs += 1;
+            let is_old = !dest.exists();
+            if is_old {
+                tally.add("no project (old)");
+            } else {
+                assert_eq!(project_tree(&dest), new_tree, "{name}: a partial project");
+                tally.add("complete project (new)");
+            }
+            check_exit(&ended, name, is_old, &mut tally);
+            leftovers += staging_dirs(&sandbox.work()).len();
+            // The next run clears whatever this one left.
+            if dest.exists() {
+                fs::remove_dir_all(&dest).unwrap();
+            }
+            sandbox.run(&args).success();
+            assert_eq!(staging_dirs(&sandbox.work()), Vec::<String>::new());
+            assert_eq!(project_tree(&dest), new_tree);
+        }
+    }
+    eprintln!(
+        "fault suite, new: {runs} signalled runs in {:.1?}; {tally}; staging dirs left by a \
+         signalled run: {leftovers}; surviving the next run: 0",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn signals_during_new_force_leave_the_old_or_the_new_project() {
+    let sandbox = Sandbox::new();
+    let base = [
+        "new",
+        "rest-api",
+        "orders",
+        "--defaults",
+        "--set",
+        "year=2030",
+    ];
+    let old_args = [&base[..], &["-o", "old", "--set", "resource=item"]].concat();
+    let force_args = [&base[..], &["--force", "-q", "--set", "resource=order"]].concat();
+    sandbox.run(&old_args).success();
+    let old_tree = project_tree(&sandbox.path("old"));
+    let dest = sandbox.path("orders");
+    let reset = || {
+        let _ = fs::remove_dir_all(&dest);
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(sandbox.path("old"))
+            .arg(&dest)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    reset();
+    let duration = timed_run(&sandbox, &force_args);
+    let new_tree = project_tree(&dest);
+    assert_ne!(old_tree, new_tree);
+    let mut rng = Rng(0x5eed_0002);
+    let mut tally = Tally::default();
+    let (mut runs, mut leftovers, mut undone_next) = (0, 0, 0);
+    let start = Instant::now();
+    for (signal, name) in SIGNALS {
+        for _ in 0..ITERATIONS {
+            reset();
+            let delay = kill_moment(&mut rng, duration);
+            let ended = run_and_signal(&sandbox, &force_args, delay, signal);
+            runs += 1;
+            let left = staging_dirs(&dest).len();
+            leftovers += left;
+            let tree = project_tree(&dest);
+            let immediate = if tree == old_tree {
+                "old"
+            } else if tree == new_tree {
+                "new"
+            } else {
+                // Only a kill -9 mid-commit can leave files half-moved, and it leaves the
+                // journal that lets the next run undo them.
+                assert_eq!(signal, Signal::KILL, "{name} left a mixed tree");
+                assert_eq!(left, 1, "a mixed tree without its staging directory");
+                "mixed until the next run"
+            };
+            if immediate != "mixed until the next run" {
+                check_exit(&ended, name, immediate == "old", &mut tally);
+            }
+            // The next run in the project (here an `add` that changes nothing) undoes an
+            // interrupted commit and removes what the killed run left.
+            let next = sandbox
+                .run(&["add", "license", "--dir", "orders"])
+                .success();
+            if left > 0 {
+                assert!(
+                    next.stderr.contains("left by an interrupted scaffold run"),
+                    "{}",
+                    next.stderr
+                );
+            }
+            assert_eq!(staging_dirs(&dest), Vec::<String>::new());
+            assert_eq!(staging_dirs(&sandbox.work()), Vec::<String>::new());
+            let after = project_tree(&dest);
+            let outcome = if after == old_tree {
+                "old"
+            } else if after == new_tree {
+                "new"
+            } else {
+                panic!("{name}: neither the old nor the new project after the next run");
+            };
+            if immediate == "mixed until the next run" {
+                assert_eq!(outcome, "old");
+                undone_next += 1;
+            }
+            tally.add(format!("{name} → {outcome} project"));
+        }
+    }
+    eprintln!(
+        "fault suite, new --force: {runs} signalled runs in {:.1?}; {tally}; staging dirs \
+         left by a signalled run: {leftovers}; half-done commits undone by the next run: \
+         {undone_next}; staging dirs surviving the next run: 0",
+        start.elapsed()
+    );
+}
+
+/// A commit that a kill cut short, as found on disk: a replaced file, a created one and
+/// the journal that says so.
+#[test]
+fn a_commit_cut_short_is_undone_by_the_next_run() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&["new", "healthcheck", "pinger", "--defaults"])
+        .success();
+    let dest = sandbox.path("pinger");
+    let before = project_tree(&dest);
+    let host = fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    // No process has this pid (it is above any pid_max).
+    let staging = dest.join(".scaffold-00000000-999999999-abcdef");
+    fs::create_dir_all(staging.join("old")).unwrap();
+    fs::write(
+        staging.join("owner"),
+        format!(
+            "pid: 999999999\nhost: {}\nstarted: 0\nplacement: inside\n",
+            host.trim()
+        ),
+    )
+    .unwrap();
+    fs::rename(dest.join("README.md"), staging.join("old/README.md")).unwrap();
+    fs::write(dest.join("README.md"), "half of a new readme").unwrap();
+    fs::write(dest.join("NEW.md"), "a new file").unwrap();
+    fs::write(
+        staging.join("journal"),
+        "{\"step\":\"backup\",\"path\":\"README.md\"}\n{\"step\":\"replace\",\"path\":\"README.md\"}\n\
+         {\"step\":\"create\",\"path\":\"NEW.md\"}\n",
+    )
+    .unwrap();
+    let run = sandbox
+        .run(&["add", "license", "--dir", "pinger"])
+        .success();
+    assert!(
+        run.stderr
+            .contains("left by an interrupted scaffold run (pid 999999999)")
+            && run.stderr.contains("undid its 2 unfinished changes"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(project_tree(&dest), before);
+    assert_eq!(staging_dirs(&dest), Vec::<String>::new());
+}
+
+/// Makes `path` and its ancestors traversable by another user.
+fn open_up(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = std::env::temp_dir();
+    for dir in path
+        .ancestors()
+        .take_while(|p| p.starts_with(&tmp) && *p != tmp)
+    {
+        let mode = fs::metadata(dir).unwrap().permissions().mode();
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode | 0o755)).unwrap();
+    }
+}
+
+/// A permission error in the middle of the commit (a read-only directory whose files must
+/// be replaced after others already were): every original comes back byte for byte.
+#[test]
+fn a_permission_error_mid_force_puts_every_file_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let base = [
+        "new",
+        "rest-api",
+        "orders",
+        "--defaults",
+        "--set",
+        "year=2030",
+    ];
+    sandbox
+        .run(&[&base[..], &["--set", "resource=item"]].concat())
+        .success();
+    let dest = sandbox.path("orders");
+    let before = project_tree(&dest);
+    // Replaced last in path order, after .scaffold.yaml, README.md and internal/server.
+    let store = dest.join("internal/store");
+    let root = rustix::process::geteuid().is_root();
+    let mut cmd = if root {
+        // Root ignores permissions: run as nobody, who owns the project.
+        require_tool("setpriv");
+        let status = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(&dest)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        open_up(&sandbox.path("."));
+        open_up(&sandbox.work().parent().unwrap().join("home"));
+        let mut cmd = sandbox.command("setpriv");
+        cmd.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+            BIN,
+        ]);
+        cmd
+    } else {
+        sandbox.command(BIN)
+    };
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o555)).unwrap();
+    let output = cmd
+        .args(base)
+        .args(["--force", "-q", "--set", "resource=order"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run::from(output).fails_with(
+        1,
+        &[
+            "nothing was changed in orders",
+            "internal/store",
+            "Permission denied",
+        ],
+    );
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(project_tree(&dest), before, "{}", run.stderr);
+    assert_eq!(staging_dirs(&dest), Vec::<String>::new());
+}
+
+/// Unmounts the tmpfs when the test ends, however it ends.
+struct Mount(std::path::PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Inode exhaustion (a full disk) while `--force` stages its files: nothing changes.
+#[test]
+fn a_full_disk_during_force_changes_nothing() {
+    let sandbox = Sandbox::new();
+    let mnt = sandbox.path("mnt");
+    fs::create_dir(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m,nr_inodes=400", "tmpfs"])
+        .arg(&mnt)
+        .output()
+        .unwrap();
+    if !mounted.status.success() {
+        eprintln!(
+            "skipped: mounting a tmpfs is not permitted here ({}); the permission-error test \
+             covers a failing commit",
+            String::from_utf8_lossy(&mounted.stderr).trim()
+        );
+        return;
+    }
+    let _mount = Mount(mnt.clone());
+    let base = [
+        "new",
+        "rest-api",
+        "orders",
+        "-o",
+        "mnt/orders",
+        "--defaults",
+        "--set",
+        "year=2030",
+    ];
+    sandbox
+        .run(&[&base[..], &["--set", "resource=item"]].concat())
+        .success();
+    let dest = mnt.join("orders");
+    let before = project_tree(&dest);
+    // Leave eight free inodes: fewer than the staged files need.
+    let mut filler: u32 = 0;
+    while fs::write(mnt.join(format!("fill-{filler}")), "").is_ok() {
+        filler += 1;
+    }
+    for i in (filler.saturating_sub(8))..filler {
+        fs::remove_file(mnt.join(format!("fill-{i}"))).unwrap();
+    }
+    let run = sandbox.run(&[&base[..], &["--force", "-q", "--set", "resource=order"]].concat());
+    let run = run.fails_with(1, &["nothing was changed in mnt/orders", "No space left"]);
+    assert_eq!(project_tree(&dest), before, "{}", run.stderr);
+    assert_eq!(staging_dirs(&dest), Vec::<String>::new());
+}
