@@ -75,7 +75,7 @@ fn kill_moment<'a>(rng: &mut Rng, i: usize, timing: &Timing, staged_in: &'a Path
     let random = |rng: &mut Rng, span: Duration| {
         Duration::from_micros(rng.below(u64::try_from(span.as_micros()).unwrap() * 6 / 5))
     };
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         Moment::AfterStart(random(rng, timing.run))
     } else {
         Moment::AfterStaging(staged_in, random(rng, timing.writing))
