@@ -21,6 +21,7 @@ pub mod prompt;
 pub mod render;
 pub mod shell;
 pub mod suggest;
+pub mod update;
 
 use exit_code::ExitStatus;
 
