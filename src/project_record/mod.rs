@@ -6,6 +6,8 @@ use serde_json::{Map, Value};
 
 use crate::pack::Pack;
 
+mod edit;
+
 /// The file name, at the project root.
 pub const FILE_NAME: &str = ".scaffold.yaml";
 
@@ -106,6 +108,15 @@ impl ProjectRecord {
                 .map(Some),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// The text of `.scaffold.yaml` after changing the record from `old_text` to `self`:
+    /// `old_text` edited where that is possible, so the user's comments stay.
+    pub fn to_yaml_from(&self, old_text: &str) -> Result<String> {
+        match edit::edit(old_text, self) {
+            Some(text) => Ok(text),
+            None => self.to_yaml(),
         }
     }
 
