@@ -22,6 +22,7 @@ pub mod prompt;
 pub mod render;
 pub mod shell;
 pub mod suggest;
+pub mod update;
 
 use exit_code::ExitStatus;
 
