@@ -64,21 +64,37 @@ enum Ended {
 }
 
 /// When to send the signal: a time after the start, or a time after a staging directory
-/// appears in `dir` (so that half of the kills land while files are being written).
+/// appears in `dir` (while files are written), or a time after its journal appears.
 enum Moment<'a> {
-    AfterStart(Duration),
-    AfterStaging(&'a Path, Duration),
+    FromStart(Duration),
+    InWriting(&'a Path, Duration),
+    /// After the commit journal appears: files are being moved into the project.
+    InCommit(&'a Path, Duration),
 }
 
-/// Alternates a moment anywhere in a run with a moment inside its write phase.
-fn kill_moment<'a>(rng: &mut Rng, i: usize, timing: &Timing, staged_in: &'a Path) -> Moment<'a> {
+/// True once a staging directory in `dir` holds a commit journal.
+fn committing(dir: &Path) -> bool {
+    staging_dirs(dir)
+        .iter()
+        .any(|name| dir.join(name).join("journal").exists())
+}
+
+/// Cycles through a moment anywhere in a run, one inside its write phase and, for a
+/// commit into an existing directory (`commits`), one inside the commit itself.
+fn kill_moment<'a>(
+    rng: &mut Rng,
+    i: usize,
+    timing: &Timing,
+    staged_in: &'a Path,
+    commits: bool,
+) -> Moment<'a> {
     let random = |rng: &mut Rng, span: Duration| {
         Duration::from_micros(rng.below(u64::try_from(span.as_micros()).unwrap() * 6 / 5))
     };
-    if i.is_multiple_of(2) {
-        Moment::AfterStart(random(rng, timing.run))
-    } else {
-        Moment::AfterStaging(staged_in, random(rng, timing.writing))
+    match i % if commits { 3 } else { 2 } {
+        0 => Moment::FromStart(random(rng, timing.run)),
+        1 => Moment::InWriting(staged_in, random(rng, timing.writing)),
+        _ => Moment::InCommit(staged_in, random(rng, Duration::from_millis(3))),
     }
 }
 
@@ -99,9 +115,15 @@ fn run_and_signal(sandbox: &Sandbox, args: &[&str], moment: &Moment, signal: Sig
         .spawn()
         .unwrap();
     match moment {
-        Moment::AfterStart(delay) => std::thread::sleep(*delay),
-        Moment::AfterStaging(dir, delay) => {
+        Moment::FromStart(delay) => std::thread::sleep(*delay),
+        Moment::InWriting(dir, delay) => {
             while staging_dirs(dir).is_empty() && child.try_wait().unwrap().is_none() {
+                std::thread::sleep(POLL);
+            }
+            std::thread::sleep(*delay);
+        }
+        Moment::InCommit(dir, delay) => {
+            while !committing(dir) && child.try_wait().unwrap().is_none() {
                 std::thread::sleep(POLL);
             }
             std::thread::sleep(*delay);
@@ -110,9 +132,22 @@ fn run_and_signal(sandbox: &Sandbox, args: &[&str], moment: &Moment, signal: Sig
     let pid = Pid::from_raw(i32::try_from(child.id()).unwrap()).unwrap();
     // It may have finished already; then the signal finds no process, which is fine.
     let _ = kill_process(pid, signal);
-    let output = child.wait_with_output().unwrap();
-    match output.status.code() {
-        Some(code) => Ended::Exited(code, String::from_utf8_lossy(&output.stderr).into()),
+    // A run that outlives its signal by a minute is hung: that is a failure, not a wait.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("scaffold {args:?} still runs a minute after its signal");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    match status.code() {
+        Some(code) => Ended::Exited(code, stderr),
         None => Ended::Killed,
     }
 }
@@ -194,9 +229,33 @@ fn check_exit(ended: &Ended, signal: &str, tree_is_old: bool, tally: &mut Tally)
     }
 }
 
+/// Runs `each(signal, name, seed)` for the three signals at once, each in its own sandbox
+/// (most of a loop is waiting for a kill moment), and merges what they counted.
+fn for_each_signal(
+    each: impl Fn(Signal, &'static str, u64) -> (Tally, usize, usize) + Sync,
+) -> (Tally, usize, usize) {
+    let results: Vec<(Tally, usize, usize)> = std::thread::scope(|scope| {
+        let each = &each;
+        let handles: Vec<_> = SIGNALS
+            .into_iter()
+            .zip(1u64..)
+            .map(|((signal, name), seed)| scope.spawn(move || each(signal, name, seed)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut total = (Tally::default(), 0, 0);
+    for (tally, a, b) in results {
+        for (kind, count) in tally.0 {
+            *total.0.0.entry(kind).or_default() += count;
+        }
+        total.1 += a;
+        total.2 += b;
+    }
+    total
+}
+
 #[test]
 fn signals_during_new_leave_nothing_or_the_whole_project() {
-    let sandbox = Sandbox::new();
     let args = [
         "new",
         "healthcheck",
@@ -205,20 +264,19 @@ fn signals_during_new_leave_nothing_or_the_whole_project() {
         "--set",
         "year=2030",
     ];
-    let dest = sandbox.path("pinger");
-    let timing = timed_run(&sandbox, &args, &sandbox.work());
-    let new_tree = project_tree(&dest);
-    let mut rng = Rng(0x5eed_0001);
-    let mut tally = Tally::default();
-    let (mut runs, mut leftovers) = (0, 0);
+    let reference = Sandbox::new();
+    let timing = timed_run(&reference, &args, &reference.work());
+    let new_tree = project_tree(&reference.path("pinger"));
     let start = Instant::now();
-    let work = sandbox.work();
-    for (signal, name) in SIGNALS {
+    let (tally, leftovers, _) = for_each_signal(|signal, name, seed| {
+        let sandbox = Sandbox::new();
+        let (work, dest) = (sandbox.work(), sandbox.path("pinger"));
+        let mut rng = Rng(0x5eed_0100 + seed);
+        let mut tally = Tally::default();
+        let mut leftovers = 0;
         for i in 0..ITERATIONS {
-            fs::remove_dir_all(&dest).unwrap();
-            let moment = kill_moment(&mut rng, i, &timing, &work);
+            let moment = kill_moment(&mut rng, i, &timing, &work, false);
             let ended = run_and_signal(&sandbox, &args, &moment, signal);
-            runs += 1;
             let is_old = !dest.exists();
             if is_old {
                 tally.add("no project (old)");
@@ -227,28 +285,44 @@ fn signals_during_new_leave_nothing_or_the_whole_project() {
                 tally.add("complete project (new)");
             }
             check_exit(&ended, name, is_old, &mut tally);
-            leftovers += staging_dirs(&sandbox.work()).len();
+            leftovers += staging_dirs(&work).len();
             // The next run clears whatever this one left.
             if dest.exists() {
                 fs::remove_dir_all(&dest).unwrap();
             }
             sandbox.run(&args).success();
-            assert_eq!(staging_dirs(&sandbox.work()), Vec::<String>::new());
+            assert_eq!(staging_dirs(&work), Vec::<String>::new());
             assert_eq!(project_tree(&dest), new_tree);
+            fs::remove_dir_all(&dest).unwrap();
         }
-    }
+        (tally, leftovers, 0)
+    });
     eprintln!(
-        "fault suite, new (write phase {:?} of {:?}): {runs} signalled runs in {:.1?}; {tally}; staging dirs left by a \
-         signalled run: {leftovers}; surviving the next run: 0",
-        timing.writing,
+        "fault suite, new (uninterrupted: {:.0?}, staging dir present for {:.0?}): {} \
+         signalled runs in {:.1?}; {tally}; staging dirs left by a signalled run: \
+         {leftovers}; surviving the next run: 0",
         timing.run,
+        timing.writing,
+        SIGNALS.len() * ITERATIONS,
         start.elapsed()
     );
 }
 
+/// Replaces `dest` with a copy of `from`, modes and times included.
+fn copy_tree(from: &Path, dest: &Path) {
+    let _ = fs::remove_dir_all(dest);
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(dest)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 #[test]
 fn signals_during_new_force_leave_the_old_or_the_new_project() {
-    let sandbox = Sandbox::new();
+    let reference = Sandbox::new();
     let base = [
         "new",
         "rest-api",
@@ -259,39 +333,31 @@ fn signals_during_new_force_leave_the_old_or_the_new_project() {
     ];
     let old_args = [&base[..], &["-o", "old", "--set", "resource=item"]].concat();
     let force_args = [&base[..], &["--force", "-q", "--set", "resource=order"]].concat();
-    sandbox.run(&old_args).success();
-    let old_tree = project_tree(&sandbox.path("old"));
-    let dest = sandbox.path("orders");
-    let reset = || {
-        let _ = fs::remove_dir_all(&dest);
-        let status = Command::new("cp")
-            .arg("-a")
-            .arg(sandbox.path("old"))
-            .arg(&dest)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
-    reset();
-    let mut timing = timed_run(&sandbox, &force_args, &dest);
+    reference.run(&old_args).success();
+    let old = reference.path("old");
+    let old_tree = project_tree(&old);
+    let dest = reference.path("orders");
+    copy_tree(&old, &dest);
+    let mut timing = timed_run(&reference, &force_args, &dest);
     let new_tree = project_tree(&dest);
     // A loaded machine stretches one run; the shorter of two is closer to the truth.
-    reset();
-    let second = timed_run(&sandbox, &force_args, &dest);
+    copy_tree(&old, &dest);
+    let second = timed_run(&reference, &force_args, &dest);
     if second.writing < timing.writing {
         timing = second;
     }
     assert_ne!(old_tree, new_tree);
-    let mut rng = Rng(0x5eed_0002);
-    let mut tally = Tally::default();
-    let (mut runs, mut leftovers, mut undone_next) = (0, 0, 0);
     let start = Instant::now();
-    for (signal, name) in SIGNALS {
+    let (tally, leftovers, undone_next) = for_each_signal(|signal, name, seed| {
+        let sandbox = Sandbox::new();
+        let dest = sandbox.path("orders");
+        let mut rng = Rng(0x5eed_0200 + seed);
+        let mut tally = Tally::default();
+        let (mut leftovers, mut undone_next) = (0, 0);
         for i in 0..ITERATIONS {
-            reset();
-            let moment = kill_moment(&mut rng, i, &timing, &dest);
+            copy_tree(&old, &dest);
+            let moment = kill_moment(&mut rng, i, &timing, &dest, true);
             let ended = run_and_signal(&sandbox, &force_args, &moment, signal);
-            runs += 1;
             let left = staging_dirs(&dest).len();
             leftovers += left;
             let tree = project_tree(&dest);
@@ -337,14 +403,16 @@ fn signals_during_new_force_leave_the_old_or_the_new_project() {
             }
             tally.add(format!("{name} → {outcome} project"));
         }
-    }
+        (tally, leftovers, undone_next)
+    });
     eprintln!(
-        "fault suite, new --force (write phase {:?} of {:?}): {runs} signalled runs in \
-         {:.1?}; {tally}; staging dirs \
-         left by a signalled run: {leftovers}; half-done commits undone by the next run: \
-         {undone_next}; staging dirs surviving the next run: 0",
-        timing.writing,
+        "fault suite, new --force (uninterrupted: {:.0?}, staging dir present for {:.0?}): {} \
+         signalled runs in {:.1?}; {tally}; staging dirs left by a signalled run: \
+         {leftovers}; half-done commits undone by the next run: {undone_next}; staging dirs \
+         surviving the next run: 0",
         timing.run,
+        timing.writing,
+        SIGNALS.len() * ITERATIONS,
         start.elapsed()
     );
 }
