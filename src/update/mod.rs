@@ -3,6 +3,7 @@
 
 pub mod merge;
 pub mod plan;
+pub mod render;
 
 pub use merge::{Labels, Merged};
-pub use plan::{Action, Inputs, OnConflict, Plan, Step, Tree, plan};
+pub use plan::{Action, Inputs, OnConflict, Plan, Step, Tree, plan, sha256_hex};
