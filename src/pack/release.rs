@@ -146,7 +146,7 @@ impl Release {
                 source: PackSource::Builtin,
                 files,
                 partials: Vec::new(),
-                content_hash: content_hash(tree.into_iter()),
+                content_hash: content_hash(tree),
             });
         }
         Ok(Catalog::new(packs))
