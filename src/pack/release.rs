@@ -176,7 +176,7 @@ impl Release {
 }
 
 /// Orders `1.10.0` after `1.9.0`: numeric where both parts are numbers.
-fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
     let parts = |v: &str| -> Vec<u64> {
         v.split(['.', '-'])
             .map(|p| p.parse().unwrap_or(0))

@@ -62,25 +62,39 @@ pub struct Rendered {
 /// Renders `pack` with `components` (names; unknown ones are an error) from `templates`,
 /// using `recorded` answers, then `overrides`. Variables nothing answers are asked when a
 /// prompter is given, else take their defaults; one without a default is an error listing
-/// every such variable.
+/// every such variable. With `ask_again`, recorded answers become the defaults of questions
+/// asked again.
 pub fn render(
     templates: &Templates,
     pack: &Pack,
     components: &[String],
     recorded: &Map<String, Value>,
     overrides: Map<String, Value>,
+    ask_again: bool,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<Rendered> {
     let components: Vec<&Pack> = components
         .iter()
         .map(|name| templates.catalog.component(name))
         .collect::<Result<_>>()?;
-    let composed = pack::compose(pack, &components);
+    let mut composed = pack::compose(pack, &components);
     let mut given = Map::new();
     let mut dropped = Vec::new();
+    let ask_again = ask_again && prompter.is_some();
     for (key, value) in recorded {
-        if composed.variable(key).is_some() || key == "year" {
+        if key == "year" {
             given.insert(key.clone(), value.clone());
+        } else if let Some(var) = composed
+            .manifest
+            .variables
+            .iter_mut()
+            .find(|v| v.name == *key)
+        {
+            if ask_again && key != "project_name" {
+                var.default = Some(as_default(value));
+            } else {
+                given.insert(key.clone(), value.clone());
+            }
         } else if !BUILTINS.contains(&key.as_str()) {
             dropped.push(key.clone());
         }
@@ -117,4 +131,12 @@ pub fn render(
         dropped,
         asked: resolution.asked,
     })
+}
+
+/// A recorded answer as a default: string defaults are templates, so braces are escaped.
+fn as_default(value: &Value) -> Value {
+    match value {
+        Value::String(text) => Value::from(text.replace("{{", "\\{{")),
+        other => other.clone(),
+    }
 }
