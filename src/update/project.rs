@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::merge::Labels;
 use super::plan::{self, Action, Inputs, OnConflict, Plan};
 use super::render::{self, Rendered};
-use super::sources::{self, Sources};
+use super::sources::{self, Sources, TemplateCache};
 use crate::answers::collect_given;
 use crate::error::usage;
 use crate::output::{self, Claim};
@@ -48,6 +48,7 @@ pub struct Prepared {
 
 /// Reads the project in `dir` and computes its update; nothing is written.
 pub fn prepare(
+    cache: &mut TemplateCache,
     dir: &Path,
     options: &Options,
     prompter: Option<&mut dyn Prompter>,
@@ -93,7 +94,12 @@ pub fn prepare(
         base,
         base_missing,
         target,
-    } = sources::sources(&recorded, &record.scaffold_version, options.to.as_deref())?;
+    } = sources::sources(
+        cache,
+        &recorded,
+        &record.scaffold_version,
+        options.to.as_deref(),
+    )?;
 
     let components: Vec<&pack::Pack> = record
         .components
