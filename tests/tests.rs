@@ -14,3 +14,4 @@ mod list;
 mod new_errors;
 mod new_output;
 mod snapshots;
+mod update;

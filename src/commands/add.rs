@@ -18,6 +18,7 @@ use crate::project_record::{self, ProjectRecord};
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::render::{Engine, RenderedFile};
 use crate::say;
+use crate::update::sha256_hex;
 
 pub fn run(args: AddArgs) -> Result<ExitStatus> {
     let interactive =
@@ -95,6 +96,11 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
     updated.answers.extend(resolution.answers.clone());
     updated.answers.insert("year".into(), Value::from(year));
     updated.components = names;
+    for file in &files {
+        updated
+            .files
+            .insert(file.path.clone(), sha256_hex(&file.contents));
+    }
     // Rewritten only when it changes, and then edited rather than re-serialised.
     if record.as_ref() != Some(&updated) {
         let contents = match &record_text {

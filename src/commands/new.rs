@@ -15,6 +15,7 @@ use crate::pack::{self, Catalog, Pack, builtin_catalog, globals};
 use crate::project_record::{self, ProjectRecord};
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::render::{Engine, RenderedFile};
+use crate::update::sha256_hex;
 use crate::{git, say, shell};
 
 pub fn run(args: NewArgs) -> Result<ExitStatus> {
@@ -103,6 +104,10 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     recorded.insert("year".into(), data["year"].clone());
     let mut record = ProjectRecord::new(pack, recorded);
     record.components = components.iter().map(|c| c.name().to_owned()).collect();
+    record.files = files
+        .iter()
+        .map(|f| (f.path.clone(), sha256_hex(&f.contents)))
+        .collect();
     files.push(RenderedFile {
         path: project_record::FILE_NAME.to_owned(),
         contents: record.to_yaml()?.into_bytes(),

@@ -5,6 +5,7 @@ mod embedded;
 mod hash;
 mod local;
 pub mod manifest;
+pub mod release;
 mod validate;
 
 use std::borrow::Cow;

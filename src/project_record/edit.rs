@@ -19,6 +19,9 @@ pub fn edit(text: &str, updated: &ProjectRecord) -> Option<String> {
         return None;
     }
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    if old.files != updated.files {
+        replace_files_block(&mut lines, updated);
+    }
     let added = &updated.components[old.components.len()..];
     if !added.is_empty() {
         append_components(&mut lines, added)?;
@@ -68,6 +71,18 @@ fn block_end(lines: &[String], start: usize) -> usize {
         }
     }
     end
+}
+
+/// The `files:` block is scaffold's own bookkeeping: it is written afresh at the end, with
+/// the comment lines right above it that scaffold wrote.
+fn replace_files_block(lines: &mut Vec<String>, updated: &ProjectRecord) {
+    if let Some((at, _)) = top_level(lines, "files") {
+        let end = block_end(lines, at);
+        let ours = at >= 2 && lines[at - 2].starts_with("# The sha256 of each file");
+        let start = if ours { at - 2 } else { at };
+        lines.drain(start..=end);
+    }
+    lines.extend(updated.files_block().lines().map(str::to_owned));
 }
 
 fn indent_of(line: &str) -> String {

@@ -3,6 +3,9 @@
 
 pub mod merge;
 pub mod plan;
+pub mod project;
+pub mod render;
+pub mod sources;
 
 pub use merge::{Labels, Merged};
-pub use plan::{Action, Inputs, OnConflict, Plan, Step, Tree, plan};
+pub use plan::{Action, Inputs, OnConflict, Plan, Step, Tree, plan, sha256_hex};
