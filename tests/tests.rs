@@ -11,4 +11,6 @@ mod interactive;
 mod list;
 mod new_errors;
 mod new_output;
+mod pack_git;
+mod packs;
 mod snapshots;
