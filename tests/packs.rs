@@ -559,3 +559,28 @@ fn unknown_parents_and_cycles_of_extends_are_refused() {
         &["only one level of extends", "(a cycle)"],
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_in_the_destination_leading_out_of_it_is_refused() {
+    use std::os::unix::fs::symlink;
+    let sandbox = Sandbox::new();
+    tiny_pack(&sandbox.path("tiny"), "");
+    write(&sandbox.path("tiny"), "files/docs/guide.md", "guide");
+    fs::create_dir_all(sandbox.path("demo")).unwrap();
+    fs::create_dir_all(sandbox.path("elsewhere")).unwrap();
+    symlink(sandbox.path("elsewhere"), sandbox.path("demo/docs")).unwrap();
+    scaffold(
+        &sandbox,
+        &["new", "./tiny", "demo", "--defaults", "--force"],
+    )
+    .fails_with(
+        2,
+        &[
+            "`docs/guide.md` would be written through",
+            "a symlink out of demo",
+        ],
+    );
+    assert_eq!(fs::read_dir(sandbox.path("elsewhere")).unwrap().count(), 0);
+    assert!(!sandbox.path("demo/README.md").exists(), "nothing written");
+}

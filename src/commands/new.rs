@@ -103,6 +103,9 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
     {
         recorded.check_pin(chosen_pack)?;
     }
+    if !args.dry_run {
+        crate::render::check_destination(&dest, &files)?;
+    }
     let outcome = if args.dry_run {
         None
     } else {

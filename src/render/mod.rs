@@ -1,6 +1,7 @@
 //! The Handlebars engine: renders a pack's template tree into files in memory.
 
 mod chunks;
+mod destination;
 mod helpers;
 mod literals;
 
@@ -11,6 +12,7 @@ use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use handlebars::{Context, Handlebars, RenderError, RenderErrorReason};
 use serde_json::Value;
 
+pub use destination::check_destination;
 pub use helpers::plural;
 
 use crate::pack::{Pack, builtin_partials};
