@@ -156,7 +156,10 @@ fn parse_yaml(location: &Path, bytes: &[u8]) -> Result<Value> {
 }
 
 fn invalid(location: &Path, reason: &str) -> anyhow::Error {
-    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The parser's first line has the position and the reason; the rest is a source excerpt.
+    let first = reason.lines().next().unwrap_or(reason);
+    let first = first.split(" --> ").next().unwrap_or(first);
+    let reason = first.strip_prefix("error: ").unwrap_or(first).trim();
     usage(format!(
         "{} is not a valid pack manifest: {reason}",
         location.display()
