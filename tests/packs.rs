@@ -528,6 +528,28 @@ fn unknown_parents_and_cycles_of_extends_are_refused() {
         ],
     );
 
+    // A parent is a pack name, never a path: nothing outside the pack can be pulled in.
+    tiny_pack(&sandbox.path("sneaky"), "extends: ../secret-pack\n");
+    copy_embedded("healthcheck", &sandbox.path("secret-pack"));
+    refused(
+        &sandbox,
+        "./sneaky",
+        &[
+            "extends `../secret-pack`",
+            "neither an embedded nor an installed",
+        ],
+    );
+    // Partials are looked up among the pack's own and the shared ones only.
+    tiny_pack(&sandbox.path("peek"), "");
+    write(
+        &sandbox.path("peek"),
+        "files/README.md",
+        "{{> ../secret-pack/pack}}\n",
+    );
+    scaffold(&sandbox, &["new", "./peek", "demo", "--defaults"])
+        .fails_with(1, &["files/README.md", "../secret-pack/pack"]);
+    assert!(!sandbox.path("demo").exists());
+
     tiny_pack(&sandbox.path("selfish"), "extends: tiny\n");
     refused(&sandbox, "./selfish", &["extends itself (a cycle)"]);
 

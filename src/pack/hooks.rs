@@ -176,3 +176,55 @@ fn remember(key: &str, hash: &str) -> Result<()> {
     let text: String = all.into_iter().map(|line| line + "\n").collect();
     fs::write(&file, text).with_context(|| format!("writing {}", file.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::builtin_catalog;
+
+    fn with_hooks(source: PackSource, hooks: &[&[&str]]) -> Pack {
+        let mut pack = builtin_catalog().unwrap().get("rest-api").unwrap().clone();
+        pack.source = source;
+        pack.manifest.hooks = hooks
+            .iter()
+            .map(|argv| argv.iter().map(|w| (*w).to_owned()).collect())
+            .collect();
+        pack
+    }
+
+    #[test]
+    fn embedded_hooks_need_no_consent_and_custom_ones_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let embedded = with_hooks(PackSource::Builtin, &[&["touch", "embedded-ran"]]);
+        assert_eq!(
+            run(&embedded, dir.path(), false, None).unwrap(),
+            HookOutcome::Ran
+        );
+        assert!(dir.path().join("embedded-ran").is_file());
+
+        let custom = with_hooks(
+            PackSource::Directory {
+                path: dir.path().join("never-approved"),
+            },
+            &[&["touch", "custom-ran"]],
+        );
+        assert_eq!(
+            run(&custom, dir.path(), false, None).unwrap(),
+            HookOutcome::Skipped
+        );
+        assert!(!dir.path().join("custom-ran").exists());
+        let none = with_hooks(PackSource::Builtin, &[]);
+        assert_eq!(
+            run(&none, dir.path(), false, None).unwrap(),
+            HookOutcome::None
+        );
+    }
+
+    #[test]
+    fn the_hash_changes_with_any_word() {
+        let a = hooks_hash(&[vec!["go".into(), "mod".into(), "tidy".into()]]);
+        let b = hooks_hash(&[vec!["go".into(), "mod tidy".into()]]);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+    }
+}
