@@ -14,3 +14,4 @@ mod new_output;
 mod pack_git;
 mod packs;
 mod snapshots;
+mod update;
