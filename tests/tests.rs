@@ -11,6 +11,7 @@ mod interactive;
 mod list;
 mod new_errors;
 mod new_output;
+mod pack_errors;
 mod pack_git;
 mod packs;
 mod snapshots;
