@@ -167,10 +167,33 @@ fn unknown_parents_and_cycles_of_extends_are_refused() {
     let installed_base = state_dir(&sandbox).join("packs/base/pack/pack.yaml");
     let text = fs::read_to_string(&installed_base).unwrap();
     fs::write(&installed_base, format!("{text}extends: child\n")).unwrap();
-    refused(
-        &sandbox,
-        "tiny",
-        &["only one level of extends", "(a cycle)"],
+    // The cycle is named when the child is used from its folder...
+    let run = scaffold(&sandbox, &["new", "./child", "demo", "--defaults"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let error = run.stderr.lines().last().unwrap();
+    assert!(
+        error.starts_with("scaffold: error: pack `child` extends `base`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        error.contains("only one level of extends is supported"),
+        "{error}"
+    );
+    assert!(error.contains("(a cycle)"), "{error}");
+    assert!(!sandbox.path("demo").exists());
+    // ...and broken installs are left out with a warning, so other packs still work.
+    let run = scaffold(&sandbox, &["new", "healthcheck", "demo", "--defaults"]).success();
+    assert!(
+        run.stderr
+            .contains("warning: the installed pack `child` cannot be loaded"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("scaffold pack remove child"),
+        "{}",
+        run.stderr
     );
 }
 

@@ -40,7 +40,7 @@ pub fn run(
         return Ok(HookOutcome::None);
     }
     let commands: Vec<String> = hooks.iter().map(|argv| command_line(argv)).collect();
-    eprintln!(
+    crate::say!(
         "Pack {} runs {} in {}:",
         pack.name(),
         if hooks.len() == 1 {
@@ -51,14 +51,14 @@ pub fn run(
         dir.display()
     );
     for command in &commands {
-        eprintln!("  {command}");
+        crate::say!("  {command}");
     }
     let key = consent_key(pack);
     let approved = match &key {
         None => true, // Embedded: shipped with scaffold itself.
         Some(_) if allow => true,
         Some(key) if remembered(key, &hooks_hash(hooks))? => {
-            eprintln!("(approved earlier for this pack and these exact commands)");
+            crate::say!("(approved earlier for this pack and these exact commands)");
             true
         }
         Some(key) => match prompter {
@@ -73,7 +73,7 @@ pub fn run(
         },
     };
     if !approved {
-        eprintln!(
+        crate::say!(
             "Skipped the hooks of this custom pack: nobody approved them. Run them yourself in {}, \
              or render with --allow-hooks.",
             dir.display()
@@ -101,9 +101,9 @@ pub fn run(
                 .status
                 .code()
                 .map_or_else(|| "a signal".to_owned(), |code| format!("exit code {code}"));
-            eprintln!("Hook `{command}` failed with {code}. Its output:");
-            eprint!("{}", String::from_utf8_lossy(&output.stdout));
-            eprint!("{}", String::from_utf8_lossy(&output.stderr));
+            crate::say!("Hook `{command}` failed with {code}. Its output:");
+            crate::say!("{}", String::from_utf8_lossy(&output.stdout).trim_end());
+            crate::say!("{}", String::from_utf8_lossy(&output.stderr).trim_end());
             bail!(
                 "hook `{command}` failed with {code}; the project was written to {} and left in place",
                 dir.display()
