@@ -13,5 +13,8 @@ mod interactive;
 mod list;
 mod new_errors;
 mod new_output;
+mod pack_errors;
+mod pack_git;
+mod packs;
 mod snapshots;
 mod update;
