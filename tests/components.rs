@@ -400,3 +400,167 @@ fn workflows_take_go_from_go_mod_and_release_with_least_privilege() {
         }
     }
 }
+
+/// `scaffold add` on a Go project scaffold did not write builds the main package that is
+/// there and packs only the documents that exist; a project without a license never
+/// points at a LICENSE.
+#[test]
+fn added_components_follow_the_project_they_are_added_to() {
+    let hadolint = require_tool("hadolint");
+    let actionlint = require_tool("actionlint");
+    let shellcheck = require_tool("shellcheck");
+    let sandbox = crate::support::Sandbox::new();
+
+    // A module with its main package at the root and no README.md or LICENSE.
+    let root = sandbox.path("plain");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("go.mod"),
+        "module example.com/acme/plain\n\ngo 1.27\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    // One under cmd/, with both documents.
+    let tidy = sandbox.path("tidy");
+    std::fs::create_dir_all(tidy.join("cmd/tidy")).unwrap();
+    std::fs::write(
+        tidy.join("go.mod"),
+        "module example.com/acme/tidy\n\ngo 1.27\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tidy.join("cmd/tidy/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(tidy.join("README.md"), "# tidy\n").unwrap();
+    std::fs::write(tidy.join("LICENSE"), "MIT\n").unwrap();
+    for dir in ["plain", "tidy"] {
+        for component in ["docker", "github-actions"] {
+            sandbox
+                .run(&["add", component, "--dir", dir, "--defaults"])
+                .success();
+        }
+    }
+
+    let release_env = |dir: &str| {
+        let text =
+            std::fs::read_to_string(sandbox.path(&format!("{dir}/.github/workflows/release.yml")))
+                .unwrap();
+        let doc: Value = serde_saphyr::from_str(&text).unwrap();
+        let env = doc["jobs"]["build"]["env"].clone();
+        (text, env)
+    };
+    let (plain_release, env) = release_env("plain");
+    assert_eq!(
+        env["MAIN"], ".",
+        "plain: release.yml builds {}",
+        env["MAIN"]
+    );
+    assert_eq!(env["DOCS"], "", "plain: release.yml packs {}", env["DOCS"]);
+    let plain_dockerfile = std::fs::read_to_string(sandbox.path("plain/Dockerfile")).unwrap();
+    assert!(
+        plain_dockerfile.contains("-o /out/plain .\n"),
+        "plain: the Dockerfile does not build the root package:\n{plain_dockerfile}"
+    );
+    for (file, text) in [
+        ("release.yml", &plain_release),
+        ("Dockerfile", &plain_dockerfile),
+    ] {
+        assert!(
+            !text.contains("LICENSE") && !text.contains("README.md") && !text.contains("cmd/"),
+            "plain: {file} refers to files the project does not have:\n{text}"
+        );
+    }
+
+    let (_, env) = release_env("tidy");
+    assert_eq!(
+        env["MAIN"], "./cmd/tidy",
+        "tidy: release.yml builds {}",
+        env["MAIN"]
+    );
+    assert_eq!(
+        env["DOCS"], "README.md LICENSE",
+        "tidy: release.yml packs {}",
+        env["DOCS"]
+    );
+    let tidy_dockerfile = std::fs::read_to_string(sandbox.path("tidy/Dockerfile")).unwrap();
+    assert!(
+        tidy_dockerfile.contains("-o /out/tidy ./cmd/tidy\n")
+            && tidy_dockerfile.contains("org.opencontainers.image.licenses="),
+        "tidy: the Dockerfile ignores cmd/tidy or the LICENSE:\n{tidy_dockerfile}"
+    );
+
+    for dir in ["plain", "tidy"] {
+        assert_silent(
+            &format!("hadolint on {dir}/Dockerfile"),
+            sandbox
+                .command(&hadolint)
+                .arg("--no-color")
+                .arg(format!("{dir}/Dockerfile")),
+        );
+        assert_silent(
+            &format!("actionlint on {dir}"),
+            sandbox
+                .command(&actionlint)
+                .arg("-no-color")
+                .arg("-shellcheck")
+                .arg(&shellcheck)
+                .arg(format!("{dir}/.github/workflows/ci.yml"))
+                .arg(format!("{dir}/.github/workflows/release.yml")),
+        );
+    }
+
+    // A new project without the license component mentions no LICENSE anywhere.
+    sandbox
+        .run(&[
+            "new",
+            "rest-api",
+            "unlicensed",
+            "--defaults",
+            "--without",
+            "license",
+            "--with",
+            "docker,helm,github-actions",
+        ])
+        .success();
+    let mentions: Vec<String> = crate::support::read_tree(&sandbox.path("unlicensed"))
+        .into_iter()
+        .filter(|(_, contents, _)| String::from_utf8_lossy(contents).contains("LICENSE"))
+        .map(|(path, _, _)| path)
+        .collect();
+    assert!(
+        mentions.is_empty(),
+        "--without license leaves LICENSE references in {mentions:?}"
+    );
+}
+
+/// Go supports its two newest releases only: the Go that go.mod, the builder image and CI
+/// use (globals.yaml's go_version) must not be older than the Go running these tests.
+#[test]
+fn the_pinned_go_release_is_not_older_than_the_go_running_the_tests() {
+    let go = require_tool("go");
+    let mut cmd = std::process::Command::new(go);
+    crate::support::go_env(&mut cmd).args(["env", "GOVERSION"]);
+    let running = crate::support::check_output(&mut cmd);
+    let release = |version: &str| -> (u32, u32) {
+        let mut parts = version.trim().trim_start_matches("go").split('.');
+        let mut next = || {
+            parts
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("cannot read the Go release in {version:?}"))
+        };
+        (next(), next())
+    };
+    let pinned = scaffold::pack::globals().unwrap()["go_version"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        release(&pinned) >= release(&running),
+        "templates/globals.yaml pins Go {pinned}, older than the {} running the tests: \
+         move go_version to a supported release",
+        running.trim()
+    );
+}
