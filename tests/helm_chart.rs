@@ -436,3 +436,47 @@ fn helm_charts_refuse_installs_that_could_not_work() {
         );
     }
 }
+
+/// A Telegram bot made without the chart gets it from `scaffold add helm`, a worker chart
+/// that lints.
+#[test]
+fn add_helm_gives_a_telegram_bot_a_worker_chart() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&[
+            "new",
+            "bot",
+            "poller",
+            "--defaults",
+            "--set",
+            "platform=telegram",
+            "--without",
+            "helm",
+        ])
+        .success();
+    assert!(!sandbox.path("poller/deploy").exists());
+    let run = sandbox
+        .run(&["add", "helm", "--dir", "poller", "--defaults"])
+        .success();
+    assert!(
+        run.stderr
+            .contains("deploy/helm/poller/templates/deployment.yaml"),
+        "add helm did not report the chart:\n{}",
+        run.stderr
+    );
+    assert!(
+        !sandbox
+            .path("poller/deploy/helm/poller/templates/service.yaml")
+            .exists()
+    );
+    run_ok(
+        "helm lint --strict poller",
+        sandbox.command(require_tool("helm")).args([
+            "lint",
+            "--strict",
+            "poller/deploy/helm/poller",
+            "--set",
+            "existingSecret=poller-env",
+        ]),
+    );
+}
