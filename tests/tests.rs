@@ -15,3 +15,4 @@ mod new_errors;
 mod new_output;
 mod security_checks;
 mod snapshots;
+mod update;
