@@ -8,7 +8,9 @@ mod components;
 mod examples;
 #[cfg(unix)]
 mod faults;
+mod generated;
 mod go_toolchain;
+mod helm_chart;
 mod interactive;
 mod list;
 mod new_errors;
@@ -16,5 +18,6 @@ mod new_output;
 mod pack_errors;
 mod pack_git;
 mod packs;
+mod security_checks;
 mod snapshots;
 mod update;

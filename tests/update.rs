@@ -157,7 +157,7 @@ fn conflicts_are_marked_inline_written_as_rej_or_refused() {
         match mode {
             "inline" => {
                 assert!(now.contains("<<<<<<< yours\n"), "{now}");
-                assert!(now.contains(">>>>>>> rest-api 0.1.0\n"), "{now}");
+                assert!(now.contains(">>>>>>> rest-api 0.2.0\n"), "{now}");
                 assert!(now.contains("7070") && now.contains("9090"), "{now}");
             }
             "rej" => {
@@ -232,7 +232,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         .fails_with(2, &["is not a scaffold project", ".scaffold.yaml"]);
     sandbox
         .run(&["update", "--dir", "orders", "--to", "0.0.1"])
-        .fails_with(2, &["older than the recorded 0.1.0"]);
+        .fails_with(2, &["older than the recorded 0.2.0"]);
     sandbox
         .run(&["update", "--dir", "orders", "--to", "7.0.0"])
         .fails_with(2, &["no version 7.0.0 of pack `rest-api`"]);
