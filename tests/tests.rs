@@ -21,3 +21,4 @@ mod packs;
 mod security_checks;
 mod snapshots;
 mod update;
+mod update_versions;

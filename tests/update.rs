@@ -18,6 +18,15 @@ fn new_rest_api(sandbox: &Sandbox) {
         .success();
 }
 
+fn pack_version(sandbox: &Sandbox, project: &str) -> String {
+    scaffold::project_record::ProjectRecord::read(&sandbox.path(project))
+        .unwrap()
+        .unwrap()
+        .pack
+        .unwrap()
+        .version
+}
+
 fn read(sandbox: &Sandbox, path: &str) -> String {
     fs::read_to_string(sandbox.path(path)).unwrap()
 }

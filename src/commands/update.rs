@@ -336,7 +336,7 @@ pub fn diff(args: &DiffArgs) -> Result<ExitStatus> {
         &mut TemplateCache::default(),
         recorded,
         &record.scaffold_version,
-        Some(&recorded.version),
+        None,
     )?;
     let side = found.base.ok_or_else(|| {
         anyhow::anyhow!(
@@ -391,13 +391,23 @@ pub fn check(args: &CheckUpdateArgs) -> Result<ExitStatus> {
             args.dir.display()
         ))
     })?;
-    let newest = match recorded.source.as_str() {
-        "builtin" => sources::newest_builtin(&recorded.name)?,
-        _ => None,
+    let found = sources::sources(
+        &mut TemplateCache::default(),
+        recorded,
+        &record.scaffold_version,
+        None,
+    )?;
+    let target = &found.target.pack;
+    let newest = Some(target.manifest.version.clone());
+    // Embedded packs move by version; custom ones by content (a new commit, an edited folder).
+    let moved = match recorded.source.as_str() {
+        "builtin" => {
+            crate::pack::release::compare_versions(&target.manifest.version, &recorded.version)
+                .is_gt()
+        }
+        _ => recorded.content_hash.as_deref() != Some(target.content_hash.as_str()),
     };
-    let available = newest
-        .as_ref()
-        .filter(|newest| crate::pack::release::compare_versions(newest, &recorded.version).is_gt());
+    let available = newest.as_ref().filter(|_| moved);
     let affected = match available {
         Some(_) => {
             let options = Options {

@@ -155,9 +155,7 @@ pub fn prepare(
 
     let mut new_record = record.clone();
     new_record.scaffold_version = env!("CARGO_PKG_VERSION").to_owned();
-    if let Some(pack_ref) = new_record.pack.as_mut() {
-        pack_ref.version = to.clone();
-    }
+    new_record.pack = Some(project_record::PackRef::of(&target.pack));
     new_record.answers = theirs.answers.clone();
     new_record.files = plan.written.clone();
     Ok(Prepared {

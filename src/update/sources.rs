@@ -10,7 +10,11 @@ use anyhow::Result;
 use super::render::Templates;
 use crate::error::usage;
 use crate::pack::release::{self, compare_versions};
-use crate::pack::{self, Pack};
+use std::path::Path;
+
+use crate::pack::remote;
+use crate::pack::source::GitSpec;
+use crate::pack::{self, Pack, PackSource};
 use crate::project_record::PackRef;
 
 /// Templates and the pack in them.
@@ -23,6 +27,7 @@ pub struct Side {
 #[derive(Default)]
 pub struct TemplateCache {
     current: Option<Rc<Templates>>,
+    custom: Option<Rc<Templates>>,
     releases: HashMap<String, Rc<Templates>>,
 }
 
@@ -34,6 +39,19 @@ impl TemplateCache {
         let current = Rc::new(Templates::current()?);
         self.current = Some(Rc::clone(&current));
         Ok(current)
+    }
+
+    /// Components for custom packs: the embedded ones and those installed.
+    fn custom(&mut self) -> Result<Rc<Templates>> {
+        if let Some(custom) = &self.custom {
+            return Ok(Rc::clone(custom));
+        }
+        let custom = Rc::new(Templates {
+            catalog: pack::catalog()?,
+            ..Templates::current()?
+        });
+        self.custom = Some(Rc::clone(&custom));
+        Ok(custom)
     }
 
     fn release(&mut self, release: &release::Release) -> Result<Rc<Templates>> {
@@ -64,11 +82,119 @@ pub fn sources(
 ) -> Result<Sources> {
     match recorded.source.as_str() {
         "builtin" => builtin(cache, recorded, scaffold_version, to),
+        "directory" => directory(cache, recorded, to),
+        "git" => git(cache, recorded, to),
         other => Err(usage(format!(
-            "pack `{}` came from a {other} source, which `scaffold update` cannot load yet",
+            "pack `{}` came from a `{other}` source, which this scaffold does not know: \
+             update scaffold",
             recorded.name
         ))),
     }
+}
+
+/// A pack folder holds one version: the base is that folder when its contents are still
+/// the recorded ones, and otherwise cannot be had.
+fn directory(cache: &mut TemplateCache, recorded: &PackRef, to: Option<&str>) -> Result<Sources> {
+    let path = recorded.path.as_deref().ok_or_else(|| {
+        usage("the recorded folder pack has no `path`: restore .scaffold.yaml from version control")
+    })?;
+    let pack = pack::load_dir(Path::new(path)).map_err(|err| {
+        usage(format!(
+            "cannot load the pack folder {path} recorded in .scaffold.yaml ({err:#}): \
+             put the pack back there"
+        ))
+    })?;
+    if let Some(to) = to
+        && to.trim_start_matches('v') != pack.manifest.version
+    {
+        return Err(usage(format!(
+            "the pack folder {path} holds {} {}, not {to}: a folder has one version",
+            pack.name(),
+            pack.manifest.version
+        )));
+    }
+    let templates = cache.custom()?;
+    let unchanged = recorded.content_hash.as_deref() == Some(pack.content_hash.as_str());
+    let base = unchanged.then(|| Side {
+        templates: Rc::clone(&templates),
+        pack: pack.clone(),
+    });
+    Ok(Sources {
+        base,
+        base_missing: (!unchanged)
+            .then(|| format!("the pack folder {path} changed since the project was generated")),
+        target: Side { templates, pack },
+    })
+}
+
+/// A git pack: the base at the recorded commit (checked against the recorded content
+/// hash), the target at `--to REF` or at the recorded ref as it is now.
+fn git(cache: &mut TemplateCache, recorded: &PackRef, to: Option<&str>) -> Result<Sources> {
+    let url = recorded.url.clone().ok_or_else(|| {
+        usage("the recorded git pack has no `url`: restore .scaffold.yaml from version control")
+    })?;
+    let templates = cache.custom()?;
+    let at = |reference: Option<String>, refresh: bool| -> Result<Pack> {
+        let spec = GitSpec {
+            url: url.clone(),
+            reference,
+            subdir: recorded.subdir.clone(),
+        };
+        let fetched = remote::fetch(&spec, refresh)?;
+        let mut pack = pack::load_dir(&fetched.dir)?;
+        pack.source = PackSource::Git {
+            url: spec.url,
+            reference: spec.reference,
+            commit: fetched.commit,
+            subdir: spec.subdir,
+        };
+        Ok(pack)
+    };
+    let (base, base_missing) = match &recorded.commit {
+        Some(commit) => match at(Some(commit.clone()), false) {
+            Ok(mut pack) => {
+                recorded.check_pin(&pack)?;
+                // Recorded as the ref the user asked for, at the commit it was then.
+                if let PackSource::Git { reference, .. } = &mut pack.source {
+                    reference.clone_from(&recorded.reference);
+                }
+                let side = Side {
+                    templates: Rc::clone(&templates),
+                    pack,
+                };
+                (Some(side), None)
+            }
+            Err(err) => (
+                None,
+                Some(format!("commit {commit} cannot be had ({err:#})")),
+            ),
+        },
+        None => (None, Some("the record names no commit".to_owned())),
+    };
+    let target = match to {
+        Some(reference) => at(Some(reference.to_owned()), false)?,
+        // The recorded ref as it is now; offline, as it is in the cache.
+        None => at(recorded.reference.clone(), true)
+            .or_else(|_| at(recorded.reference.clone(), false))?,
+    };
+    if let Some(base) = &base
+        && compare_versions(&target.manifest.version, &base.pack.manifest.version) == Ordering::Less
+    {
+        return Err(usage(format!(
+            "{} {} is older than the recorded {}: update only moves forward",
+            target.name(),
+            target.manifest.version,
+            base.pack.manifest.version
+        )));
+    }
+    Ok(Sources {
+        base,
+        base_missing,
+        target: Side {
+            templates,
+            pack: target,
+        },
+    })
 }
 
 fn builtin(
