@@ -166,7 +166,8 @@ fn conflicts_are_marked_inline_written_as_rej_or_refused() {
         match mode {
             "inline" => {
                 assert!(now.contains("<<<<<<< yours\n"), "{now}");
-                assert!(now.contains(">>>>>>> rest-api 0.2.0\n"), "{now}");
+                let label = format!(">>>>>>> rest-api {}\n", pack_version(&sandbox, "orders"));
+                assert!(now.contains(&label), "{now}");
                 assert!(now.contains("7070") && now.contains("9090"), "{now}");
             }
             "rej" => {

@@ -179,11 +179,9 @@ fn fixture_repo(sandbox: &Sandbox) -> String {
 
     write(
         "pack.yaml",
-        &format!(
-            "name: tiny\ndescription: A tiny Go service\nversion: 2.0.0\nrenamed:\n  \
+        "name: tiny\ndescription: A tiny Go service\nversion: 2.0.0\nrenamed:\n  \
          docs/old-guide.md: docs/guide.md\nvariables:\n  - name: project_name\n    type: string\n  \
-         - name: owner\n    type: string\n    default: ACME\n"
-        ),
+         - name: owner\n    type: string\n    default: ACME\n",
     );
     write("files/untouched.txt", "v2\n");
     // The pack changes a line far from the user's edit of greeting.go.
