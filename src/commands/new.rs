@@ -81,6 +81,10 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
                 .join(project_record::FILE_NAME)
                 .display()
         );
+        say!(
+            "hint: --force overwrites every file you changed; `scaffold update` brings a \
+             project to the newest pack and merges your changes instead"
+        );
     }
     if args.git && !args.dry_run {
         git::check_can_commit()?;
