@@ -339,6 +339,10 @@ pub struct UpdateArgs {
     #[arg(long)]
     pub allow_dirty: bool,
 
+    /// Run a custom pack's `on: [update]` hooks without asking (for CI)
+    #[arg(long)]
+    pub allow_hooks: bool,
+
     /// Print a JSON summary on stdout
     #[arg(long)]
     pub json: bool,

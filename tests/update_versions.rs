@@ -145,7 +145,7 @@ fn fixture_repo(sandbox: &Sandbox) -> String {
     write(
         "pack.yaml",
         "name: tiny\ndescription: A tiny Go service\nversion: 1.0.0\nvariables:\n  \
-         - name: project_name\n    type: string\n",
+         - name: project_name\n    type: string\nhooks:\n  - [touch, generated-marker]\n",
     );
     write(
         "files/go.mod",
@@ -181,7 +181,8 @@ fn fixture_repo(sandbox: &Sandbox) -> String {
         "pack.yaml",
         "name: tiny\ndescription: A tiny Go service\nversion: 2.0.0\nrenamed:\n  \
          docs/old-guide.md: docs/guide.md\nvariables:\n  - name: project_name\n    type: string\n  \
-         - name: owner\n    type: string\n    default: ACME\n",
+         - name: owner\n    type: string\n    default: ACME\nhooks:\n  - [touch, generated-marker]\n  \
+         - run: [touch, updated-marker]\n    on: [update]\n",
     );
     write("files/untouched.txt", "v2\n");
     // The pack changes a line far from the user's edit of greeting.go.
@@ -237,9 +238,12 @@ fn a_git_pack_updates_from_v1_to_v2_file_by_file() {
             project,
             "--defaults",
             "-q",
+            "--allow-hooks",
         ])
         .success();
         let p = |path: &str| sandbox.path(&format!("{project}/{path}"));
+        assert!(p("generated-marker").is_file(), "the generate hook ran");
+        fs::remove_file(p("generated-marker")).unwrap();
         // The user's edits.
         let greeting = fs::read_to_string(p("greeting.go")).unwrap();
         fs::write(
@@ -277,8 +281,14 @@ fn a_git_pack_updates_from_v1_to_v2_file_by_file() {
             "v2",
             "--on-conflict",
             mode,
+            "--allow-hooks",
         ]);
         assert_eq!(update.code, 1, "a conflict is reported: {}", update.stderr);
+        assert!(p("updated-marker").is_file(), "the `on: [update]` hook ran");
+        assert!(
+            !p("generated-marker").exists(),
+            "a generate hook never re-runs on update"
+        );
 
         assert_eq!(fs::read_to_string(p("untouched.txt")).unwrap(), "v2\n");
         assert_eq!(

@@ -177,7 +177,13 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
     }
     if outcome.is_some() {
         let prompter = ask(interactive, &mut terminal);
-        pack::hooks::run(chosen_pack, &dest, args.allow_hooks, prompter)?;
+        pack::hooks::run(
+            chosen_pack,
+            &dest,
+            pack::manifest::HookEvent::Generate,
+            args.allow_hooks,
+            prompter,
+        )?;
     }
     if interactive && !resolution.asked.is_empty() && !args.quiet {
         say!(

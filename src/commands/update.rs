@@ -11,6 +11,8 @@ use similar::TextDiff;
 use crate::cli::{CheckUpdateArgs, DiffArgs, OnConflictArg, UpdateArgs};
 use crate::error::usage;
 use crate::exit_code::ExitStatus;
+use crate::pack::hooks;
+use crate::pack::manifest::HookEvent;
 use crate::project_record::{self, ProjectRecord};
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::say;
@@ -43,6 +45,7 @@ pub fn run(args: &UpdateArgs) -> Result<ExitStatus> {
     let mut terminal = TerminalPrompter::default();
     let prompter: Option<&mut dyn Prompter> = interactive.then_some(&mut terminal as _);
     let prepared = project::prepare(&mut TemplateCache::default(), &args.dir, &options, prompter)?;
+    let target = prepared.target.clone();
     if let Some(why) = &prepared.base_missing
         && !args.quiet
     {
@@ -75,7 +78,10 @@ pub fn run(args: &UpdateArgs) -> Result<ExitStatus> {
         prepared.pack.clone(),
     );
     let plan = if changes {
-        prepared.apply(options.on_conflict)?
+        let plan = prepared.apply(options.on_conflict)?;
+        let prompter: Option<&mut dyn Prompter> = interactive.then_some(&mut terminal as _);
+        hooks::run(&target, &dir, HookEvent::Update, args.allow_hooks, prompter)?;
+        plan
     } else {
         prepared.plan.clone()
     };
@@ -140,7 +146,12 @@ fn update_all(args: &UpdateArgs, options: &Options) -> Result<ExitStatus> {
     let mut cache = TemplateCache::default();
     for dir in projects {
         let row = match project::prepare(&mut cache, &dir, options, None) {
-            Ok(prepared) => update_row(prepared, args.dry_run, options.on_conflict),
+            Ok(prepared) => update_row(
+                prepared,
+                args.dry_run,
+                options.on_conflict,
+                args.allow_hooks,
+            ),
             Err(err) => Row::failed(&dir, &err),
         };
         failed |= row.status != "updated" && row.status != "up to date" && row.status != "planned";
@@ -159,7 +170,12 @@ fn update_all(args: &UpdateArgs, options: &Options) -> Result<ExitStatus> {
     })
 }
 
-fn update_row(prepared: Prepared, dry_run: bool, on_conflict: OnConflict) -> Row {
+fn update_row(
+    prepared: Prepared,
+    dry_run: bool,
+    on_conflict: OnConflict,
+    allow_hooks: bool,
+) -> Row {
     let mut row = Row {
         project: prepared.dir.display().to_string(),
         from: prepared.from.clone(),
@@ -169,12 +185,16 @@ fn update_row(prepared: Prepared, dry_run: bool, on_conflict: OnConflict) -> Row
         status: String::new(),
     };
     let changes = prepared.changes_anything();
+    let (target, dir) = (prepared.target.clone(), prepared.dir.clone());
     row.status = if dry_run {
         "planned".to_owned()
     } else if !changes {
         "up to date".to_owned()
     } else {
-        match prepared.apply(on_conflict) {
+        let applied = prepared
+            .apply(on_conflict)
+            .and_then(|_| hooks::run(&target, &dir, HookEvent::Update, allow_hooks, None));
+        match applied {
             Ok(_) if row.conflicts > 0 => "conflicts".to_owned(),
             Ok(_) => "updated".to_owned(),
             Err(err) => format!("failed: {err:#}"),

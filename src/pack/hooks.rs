@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
+use super::manifest::HookEvent;
 use super::{Pack, PackSource};
 use crate::prompt::Prompter;
 use crate::shell;
@@ -32,10 +33,18 @@ pub enum HookOutcome {
 pub fn run(
     pack: &Pack,
     dir: &Path,
+    event: HookEvent,
     allow: bool,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<HookOutcome> {
-    let hooks = &pack.manifest.hooks;
+    let hooks: Vec<Vec<String>> = pack
+        .manifest
+        .hooks
+        .iter()
+        .filter(|hook| hook.runs_on(event))
+        .map(|hook| hook.argv().to_vec())
+        .collect();
+    let hooks = &hooks;
     if hooks.is_empty() {
         return Ok(HookOutcome::None);
     }
@@ -187,7 +196,9 @@ mod tests {
         pack.source = source;
         pack.manifest.hooks = hooks
             .iter()
-            .map(|argv| argv.iter().map(|w| (*w).to_owned()).collect())
+            .map(|argv| {
+                crate::pack::manifest::Hook::Command(argv.iter().map(|w| (*w).to_owned()).collect())
+            })
             .collect();
         pack
     }
@@ -197,7 +208,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let embedded = with_hooks(PackSource::Builtin, &[&["touch", "embedded-ran"]]);
         assert_eq!(
-            run(&embedded, dir.path(), false, None).unwrap(),
+            run(&embedded, dir.path(), HookEvent::Generate, false, None).unwrap(),
             HookOutcome::Ran
         );
         assert!(dir.path().join("embedded-ran").is_file());
@@ -209,13 +220,13 @@ mod tests {
             &[&["touch", "custom-ran"]],
         );
         assert_eq!(
-            run(&custom, dir.path(), false, None).unwrap(),
+            run(&custom, dir.path(), HookEvent::Generate, false, None).unwrap(),
             HookOutcome::Skipped
         );
         assert!(!dir.path().join("custom-ran").exists());
         let none = with_hooks(PackSource::Builtin, &[]);
         assert_eq!(
-            run(&none, dir.path(), false, None).unwrap(),
+            run(&none, dir.path(), HookEvent::Generate, false, None).unwrap(),
             HookOutcome::None
         );
     }

@@ -50,9 +50,10 @@ pub struct Manifest {
     /// Paths or globs of inherited files to leave out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
-    /// Commands (argv lists) run in the new project after it is written.
+    /// Commands run in the project after it is written: argv lists run after `scaffold
+    /// new`; `{run: [...], on: [generate, update]}` says when.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hooks: Vec<Vec<String>>,
+    pub hooks: Vec<Hook>,
     /// The scaffold versions the pack works with, e.g. `>=0.2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires: Option<String>,
@@ -168,4 +169,84 @@ pub struct Validation {
 pub struct FileRule {
     pub path: String,
     pub when: String,
+}
+
+/// One post-generate command.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+// Read through a JSON value: the YAML reader does not take untagged enums of a list and a map.
+#[serde(try_from = "Value", untagged)]
+pub enum Hook {
+    /// `[go, mod, tidy]`: runs after `scaffold new` only.
+    Command(Vec<String>),
+    /// `{run: [go, mod, tidy], on: [generate, update]}`.
+    Scheduled(ScheduledHook),
+}
+
+impl TryFrom<Value> for Hook {
+    type Error = String;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        if value.is_array() {
+            serde_json::from_value(value)
+                .map(Hook::Command)
+                .map_err(|err| format!("a hook list holds only words: {err}"))
+        } else {
+            serde_json::from_value(value).map(Hook::Scheduled).map_err(|err| {
+                format!("a hook is a list of words or `{{run: [...], on: [generate, update]}}`: {err}")
+            })
+        }
+    }
+}
+
+/// A hook with the events it runs on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledHook {
+    pub run: Vec<String>,
+    pub on: Vec<HookEvent>,
+}
+
+/// When a hook runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HookEvent {
+    /// After `scaffold new` wrote the project.
+    Generate,
+    /// After `scaffold update` changed the project.
+    Update,
+}
+
+impl Hook {
+    /// The command and its arguments.
+    pub fn argv(&self) -> &[String] {
+        match self {
+            Hook::Command(argv) | Hook::Scheduled(ScheduledHook { run: argv, .. }) => argv,
+        }
+    }
+
+    /// Whether the hook runs after `event`; a plain command list runs only after generation,
+    /// so updates never re-run what a pack meant to run once.
+    pub fn runs_on(&self, event: HookEvent) -> bool {
+        match self {
+            Hook::Command(_) => event == HookEvent::Generate,
+            Hook::Scheduled(hook) => hook.on.contains(&event),
+        }
+    }
+}
+
+#[cfg(test)]
+mod hook_tests {
+    use super::*;
+
+    #[test]
+    fn hooks_parse_in_both_forms() {
+        let hooks: Vec<Hook> =
+            serde_saphyr::from_str("- [touch, a]\n- run: [touch, b]\n  on: [update]\n").unwrap();
+        assert_eq!(hooks[0], Hook::Command(vec!["touch".into(), "a".into()]));
+        assert!(hooks[0].runs_on(HookEvent::Generate) && !hooks[0].runs_on(HookEvent::Update));
+        assert!(hooks[1].runs_on(HookEvent::Update) && !hooks[1].runs_on(HookEvent::Generate));
+        assert_eq!(hooks[1].argv(), ["touch", "b"]);
+        let direct: ScheduledHook = serde_saphyr::from_str("run: [x]\non: [update]\n").unwrap();
+        assert_eq!(direct.on, [HookEvent::Update]);
+    }
 }

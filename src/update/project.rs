@@ -40,6 +40,8 @@ pub struct Prepared {
     pub dropped: Vec<String>,
     /// Why the update compared two ways instead of three, when it did.
     pub base_missing: Option<String>,
+    /// The target version of the pack, whose `on: [update]` hooks run after writing.
+    pub target: pack::Pack,
     executable: std::collections::BTreeSet<String>,
     record_text: String,
     new_record: ProjectRecord,
@@ -167,6 +169,7 @@ pub fn prepare(
         dropped: theirs.dropped,
         base_missing,
         executable: theirs.executable,
+        target: target.pack.clone(),
         record_text,
         new_record,
         claim,
