@@ -101,9 +101,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 {{#if (eq platform "telegram")}}
 	bot := telegram.New(telegram.Options{
-		Client: telegram.NewClient(cfg.APIURL, cfg.Token.Value(), cfg.PollTimeout),
-		Router: router,
-		Logger: logger,
+		Client:      telegram.NewClient(cfg.APIURL, cfg.Token.Value(), cfg.PollTimeout),
+		Router:      router,
+		Logger:      logger,
+		Concurrency: cfg.Concurrency,
 	})
 	if err := bot.Run(ctx); err != nil {
 		logger.Error("bot failed", slog.String("error", err.Error()))
