@@ -19,6 +19,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -31,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -89,7 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitWith(exitUsage, fmt.Errorf("invalid configuration:\n%w", err))
 	}
 
-	logger := newLogger(stdout, cfg.LogLevel)
+	logger, closeLog := newLogger(stdout, cfg.LogLevel)
+	defer closeLog()
 
 	started := time.Now()
 	router := commands.New(commands.Options{

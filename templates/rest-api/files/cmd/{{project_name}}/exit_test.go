@@ -1,1 +1,1 @@
-{{> go/cmd/main_test}}
+{{> go/cmd/main_test logger=true}}

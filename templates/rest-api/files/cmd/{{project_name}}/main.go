@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -15,7 +16,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"syscall"
+	"time"
 
 	"{{module_path}}/internal/config"
 	"{{module_path}}/internal/httpserver"
@@ -51,7 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitWith(exitUsage, fmt.Errorf("invalid configuration:\n%w", err))
 	}
 
-	logger := newLogger(stdout, cfg.LogLevel)
+	logger, closeLog := newLogger(stdout, cfg.LogLevel)
+	defer closeLog()
 
 	lifecycle := httpserver.New(httpserver.Options{
 		Logger:            logger,
