@@ -124,14 +124,7 @@ func TestRunAnswersAndShutsDown(t *testing.T) {
 func TestRunExitCodes(t *testing.T) {
 	rejecting, _ := fakeTelegram(t, true)
 
-	tests := []struct {
-		name       string
-		args       []string
-		env        map[string]string
-		want       int
-		wantStdout string
-		wantStderr string
-	}{
+	tests := []exitCase{
 		{"version", []string{"-version"}, nil, exitOK, "{{project_name}} dev (commit none, built unknown, go", ""},
 		{"help", []string{"-h"}, nil, exitOK, "", "Usage: {{project_name}}"},
 		{"unknown flag", []string{"-verbose"}, nil, exitUsage, "", "flag provided but not defined"},
@@ -139,24 +132,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"no token", nil, nil, exitUsage, "", "TELEGRAM_BOT_TOKEN: is required"},
 		{"token rejected", nil, map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "TELEGRAM_API_URL": rejecting.URL}, exitFailed, "telegram rejected the bot token", ""},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr syncBuffer
-			got := exitCode(run(context.Background(), tc.args, env(tc.env), &stdout, &stderr), &stderr)
-			if got != tc.want {
-				t.Fatalf("run = %d, want %d\nstdout: %s\nstderr: %s", got, tc.want, stdout.String(), stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tc.wantStdout) {
-				t.Errorf("stdout %q lacks %q", stdout.String(), tc.wantStdout)
-			}
-			if !strings.Contains(stderr.String(), tc.wantStderr) {
-				t.Errorf("stderr %q lacks %q", stderr.String(), tc.wantStderr)
-			}
-			if strings.Contains(stdout.String()+stderr.String(), testToken) {
-				t.Error("output contains the token")
-			}
-		})
-	}
+	checkExitCases(t, tests, testToken)
 }
 {{else}}
 
@@ -259,14 +235,7 @@ func TestRunExitCodes(t *testing.T) {
 	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
 	rejecting := fakeDiscord(t, http.StatusUnauthorized)
 
-	tests := []struct {
-		name       string
-		args       []string
-		env        map[string]string
-		want       int
-		wantStdout string
-		wantStderr string
-	}{
+	tests := []exitCase{
 		{"version", []string{"-version"}, nil, exitOK, "{{project_name}} dev (commit none, built unknown, go", ""},
 		{"help", []string{"-h"}, nil, exitOK, "", "Usage: {{project_name}} [-register | -version]"},
 		{"unknown flag", []string{"-verbose"}, nil, exitUsage, "", "flag provided but not defined"},
@@ -278,23 +247,6 @@ func TestRunExitCodes(t *testing.T) {
 			"DISCORD_APP_ID": "123", "DISCORD_BOT_TOKEN": "bot-token", "DISCORD_API_URL": rejecting.URL,
 		}, exitFailed, "registering commands failed", ""},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr syncBuffer
-			got := exitCode(run(context.Background(), tc.args, env(tc.env), &stdout, &stderr), &stderr)
-			if got != tc.want {
-				t.Fatalf("run = %d, want %d\nstdout: %s\nstderr: %s", got, tc.want, stdout.String(), stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tc.wantStdout) {
-				t.Errorf("stdout %q lacks %q", stdout.String(), tc.wantStdout)
-			}
-			if !strings.Contains(stderr.String(), tc.wantStderr) {
-				t.Errorf("stderr %q lacks %q", stderr.String(), tc.wantStderr)
-			}
-			if strings.Contains(stdout.String()+stderr.String(), "bot-token") {
-				t.Error("output contains the bot token")
-			}
-		})
-	}
+	checkExitCases(t, tests, "bot-token")
 }
 {{/if}}

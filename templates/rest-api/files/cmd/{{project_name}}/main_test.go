@@ -56,14 +56,7 @@ func TestRunExitCodes(t *testing.T) {
 	defer busy.Close()
 	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
 
-	tests := []struct {
-		name       string
-		args       []string
-		env        map[string]string
-		want       int
-		wantStdout string
-		wantStderr string
-	}{
+	tests := []exitCase{
 		{"version", []string{"-version"}, nil, exitOK, "{{project_name}} dev (commit none, built unknown, go", ""},
 		{"help", []string{"-h"}, nil, exitOK, "", "Usage: {{project_name}}"},
 		{"unknown flag", []string{"-verbose"}, nil, exitUsage, "", "flag provided but not defined"},
@@ -71,21 +64,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"bad config", nil, map[string]string{"PORT": "eighty", "SHUTDOWN_TIMEOUT": "soon"}, exitUsage, "", "PORT=\"eighty\""},
 		{"port in use", nil, map[string]string{"HOST": "127.0.0.1", "PORT": busyPort{{#if with_auth}}, "API_TOKEN": testToken{{/if}}}, exitFailed, "server failed", ""},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr syncBuffer
-			got := exitCode(run(context.Background(), tc.args, env(tc.env), &stdout, &stderr), &stderr)
-			if got != tc.want {
-				t.Fatalf("run = %d, want %d\nstdout: %s\nstderr: %s", got, tc.want, stdout.String(), stderr.String())
-			}
-			if !strings.Contains(stdout.String(), tc.wantStdout) {
-				t.Errorf("stdout %q lacks %q", stdout.String(), tc.wantStdout)
-			}
-			if !strings.Contains(stderr.String(), tc.wantStderr) {
-				t.Errorf("stderr %q lacks %q", stderr.String(), tc.wantStderr)
-			}
-		})
-	}
+	checkExitCases(t, tests, "")
 }
 {{#if with_auth}}
 
