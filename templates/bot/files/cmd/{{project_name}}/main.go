@@ -19,6 +19,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -31,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -38,6 +40,7 @@ import (
 	"{{module_path}}/internal/config"
 {{#if (eq platform "discord")}}
 	"{{module_path}}/internal/discord"
+	"{{module_path}}/internal/httpserver"
 {{#if with_metrics}}
 	"{{module_path}}/internal/metrics"
 {{/if}}
@@ -48,34 +51,11 @@ import (
 {{/if}}
 )
 
-// Set at build time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
-var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
-)
-
-const name = "{{project_name}}"
-
-// Exit codes, documented in README.md.
-const (
-	exitOK     = 0
-	exitFailed = 1
-	exitUsage  = 2
-)
-
-func main() {
-	// The first SIGINT or SIGTERM starts a graceful shutdown; once the
-	// context is done, stop restores the default behaviour so a second
-	// signal kills the process at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	context.AfterFunc(ctx, stop)
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
-}
+{{> go/cmd/main logger=true}}
 
 // run is the whole program behind main, with its dependencies passed in so
-// tests can drive it. It returns the process exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+// tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet(name, flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
@@ -90,20 +70,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 {{#if (eq platform "discord")}}
 	register := flags.Bool("register", false, "register the slash commands with Discord and exit")
 {{/if}}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", name, flags.Args())
-		flags.Usage()
-		return exitUsage
+	if err := parseFlags(flags, args, false); err != nil {
+		return err
 	}
 	if *showVersion {
-		fmt.Fprintf(stdout, "%s %s (commit %s, built %s, %s)\n", name, version, commit, date, runtime.Version())
-		return exitOK
+		printVersion(stdout)
+		return nil
 	}
 
 {{#if (eq platform "telegram")}}
@@ -116,16 +88,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	cfg, err := config.Load(getenv, purpose)
 {{/if}}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: invalid configuration:\n%v\n", name, err)
-		return exitUsage
+		return exitWith(exitUsage, fmt.Errorf("invalid configuration:\n%w", err))
 	}
 
-	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	logger.Info("starting",
-		slog.String("version", version),
-		slog.String("commit", commit),
-		slog.String("date", date),
-		slog.String("go", runtime.Version()))
+	logger, closeLog := newLogger(stdout, cfg.LogLevel)
+	defer closeLog()
 
 	started := time.Now()
 	router := commands.New(commands.Options{
@@ -137,43 +104,52 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 {{#if (eq platform "telegram")}}
 	bot := telegram.New(telegram.Options{
-		Client: telegram.NewClient(cfg.APIURL, cfg.Token.Value(), cfg.PollTimeout),
-		Router: router,
-		Logger: logger,
+		Client:      telegram.NewClient(cfg.APIURL, cfg.Token.Value(), cfg.PollTimeout),
+		Router:      router,
+		Logger:      logger,
+		Concurrency: cfg.Concurrency,
 	})
 	if err := bot.Run(ctx); err != nil {
 		logger.Error("bot failed", slog.String("error", err.Error()))
-		return exitFailed
+		return exitWith(exitFailed, nil)
 	}
 	logger.Info("stopped")
-	return exitOK
+	return nil
 {{else}}
 	if *register {
 		return registerCommands(ctx, logger, cfg, router)
 	}
 
-	srv := discord.NewServer(discord.Options{
+	// Discord's requests are small and its deadline is three seconds, so
+	// the default request timeouts are generous.
+	lifecycle := httpserver.New(httpserver.Options{
 		Logger:          logger,
-		Router:          router,
-		PublicKey:       cfg.PublicKey,
-{{#if with_metrics}}
-		Metrics:         metrics.New(metrics.BuildInfo{Version: version, Commit: commit, Date: date}),
-{{/if}}
-		MaxBodyBytes:    cfg.MaxBodyBytes,
 		ShutdownTimeout: cfg.ShutdownTimeout,
+		ShutdownDelay:   cfg.ShutdownDelay,
 	})
-	if err := srv.ListenAndServe(ctx, cfg.Addr()); err != nil {
-		logger.Error("server failed", slog.String("error", err.Error()))
-		return exitFailed
+	opts := discord.Options{
+		Logger:       logger,
+		Router:       router,
+		PublicKey:    cfg.PublicKey,
+		HTTP:         lifecycle,
+		MaxBodyBytes: cfg.MaxBodyBytes,
 	}
-	return exitOK
+{{#if with_metrics}}
+	opts.Metrics = metrics.New(metrics.BuildInfo{Version: version, Commit: commit, Date: date})
+{{/if}}
+	srv := discord.NewServer(opts)
+	if err := lifecycle.ListenAndServe(ctx, cfg.Addr(), srv.Handler()); err != nil {
+		logger.Error("server failed", slog.String("error", err.Error()))
+		return exitWith(exitFailed, nil)
+	}
+	return nil
 {{/if}}
 }
 {{#if (eq platform "discord")}}
 
 // registerCommands is the -register mode: it replaces the slash commands
 // registered with Discord with the router's.
-func registerCommands(ctx context.Context, logger *slog.Logger, cfg config.Config, router *commands.Router) int {
+func registerCommands(ctx context.Context, logger *slog.Logger, cfg config.Config, router *commands.Router) error {
 	reg := discord.Registrar{
 		BaseURL:   cfg.APIURL,
 		AppID:     cfg.AppID,
@@ -185,7 +161,7 @@ func registerCommands(ctx context.Context, logger *slog.Logger, cfg config.Confi
 	registered, err := reg.Register(ctx, router.Commands())
 	if err != nil {
 		logger.Error("registering commands failed", slog.String("error", err.Error()))
-		return exitFailed
+		return exitWith(exitFailed, nil)
 	}
 	names := make([]string, 0, len(registered))
 	for _, c := range registered {
@@ -196,6 +172,6 @@ func registerCommands(ctx context.Context, logger *slog.Logger, cfg config.Confi
 		scope = "guild " + cfg.GuildID
 	}
 	logger.Info("registered commands", slog.String("scope", scope), slog.Any("commands", names))
-	return exitOK
+	return nil
 }
 {{/if}}

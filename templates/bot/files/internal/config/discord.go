@@ -15,6 +15,7 @@ const (
 	DefaultDiscordAPIURL   = "https://discord.com/api/v10"
 	DefaultPort            = {{port}}
 	DefaultShutdownTimeout = "10s"
+	DefaultShutdownDelay   = "0s"
 	// Interaction payloads are a few kilobytes; the limit only has to stop
 	// a client from making the server buffer arbitrary amounts of data.
 	DefaultMaxBodyBytes = 64 << 10
@@ -46,6 +47,7 @@ type Config struct {
 	Port            int               // PORT: TCP port; 0 picks a free one
 	LogLevel        slog.Level        // LOG_LEVEL: debug, info, warn or error
 	ShutdownTimeout time.Duration     // SHUTDOWN_TIMEOUT: how long in-flight requests may take to finish
+	ShutdownDelay   time.Duration     // SHUTDOWN_DELAY: how long /readyz fails before the listener closes
 	MaxBodyBytes    int64             // MAX_BODY_BYTES: largest accepted request body
 }
 
@@ -59,28 +61,12 @@ func Load(getenv func(string) string, purpose Purpose) (Config, error) {
 	l := &loader{getenv: getenv}
 	cfg := Config{
 		Host:            l.get("HOST"),
-		Port:            DefaultPort,
+		Port:            l.port("PORT", DefaultPort),
 		APIURL:          l.baseURL("DISCORD_API_URL", DefaultDiscordAPIURL),
 		LogLevel:        l.logLevel(),
 		ShutdownTimeout: l.duration("SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, time.Millisecond, time.Hour),
-		MaxBodyBytes:    DefaultMaxBodyBytes,
-	}
-
-	if v := l.get("PORT"); v != "" {
-		port, err := strconv.Atoi(v)
-		if err != nil || port < 0 || port > 65535 {
-			l.invalid("PORT", v, "must be an integer from 0 to 65535")
-		} else {
-			cfg.Port = port
-		}
-	}
-	if v := l.get("MAX_BODY_BYTES"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			l.invalid("MAX_BODY_BYTES", v, "must be a positive number of bytes")
-		} else {
-			cfg.MaxBodyBytes = n
-		}
+		ShutdownDelay:   l.duration("SHUTDOWN_DELAY", DefaultShutdownDelay, 0, time.Hour),
+		MaxBodyBytes:    l.integer("MAX_BODY_BYTES", DefaultMaxBodyBytes, 1, 1<<40, "must be a positive number of bytes"),
 	}
 
 	// The public key is not a secret, but a wrong one fails every request,

@@ -35,6 +35,7 @@ func TestLoadDiscordOverrides(t *testing.T) {
 		"HOST":               "127.0.0.1",
 		"PORT":               "0",
 		"SHUTDOWN_TIMEOUT":   "2s",
+		"SHUTDOWN_DELAY":     "5s",
 		"MAX_BODY_BYTES":     "1024",
 	}), Register)
 	if err != nil {
@@ -42,7 +43,7 @@ func TestLoadDiscordOverrides(t *testing.T) {
 	}
 	if cfg.AppID != "1234567890123456789" || cfg.GuildID != "987654321098765432" || cfg.BotToken.Value() != "bot-token" ||
 		cfg.APIURL != "http://127.0.0.1:9999/api" || cfg.Addr() != "127.0.0.1:0" || cfg.ShutdownTimeout != 2*time.Second ||
-		cfg.MaxBodyBytes != 1024 {
+		cfg.ShutdownDelay != 5*time.Second || cfg.MaxBodyBytes != 1024 {
 		t.Errorf("cfg = %+v", cfg)
 	}
 }

@@ -10,6 +10,8 @@ import (
 const (
 	DefaultTelegramAPIURL = "https://api.telegram.org"
 	DefaultPollTimeout    = "30s"
+	// DefaultConcurrency is how many chats are answered at the same time.
+	DefaultConcurrency = 8
 )
 
 // The poll timeout is sent to Telegram in whole seconds. Proxies and load
@@ -28,6 +30,7 @@ type Config struct {
 	Token       Secret        // TELEGRAM_BOT_TOKEN: from BotFather; required
 	APIURL      string        // TELEGRAM_API_URL: Bot API base URL, for a local Bot API server or tests
 	PollTimeout time.Duration // TELEGRAM_POLL_TIMEOUT: how long one getUpdates call waits for news
+	Concurrency int           // TELEGRAM_CONCURRENCY: how many chats are answered at the same time
 	LogLevel    slog.Level    // LOG_LEVEL: debug, info, warn or error
 }
 
@@ -38,6 +41,7 @@ func Load(getenv func(string) string) (Config, error) {
 		APIURL:      l.baseURL("TELEGRAM_API_URL", DefaultTelegramAPIURL),
 		PollTimeout: l.duration("TELEGRAM_POLL_TIMEOUT", DefaultPollTimeout, minPollTimeout, maxPollTimeout),
 		LogLevel:    l.logLevel(),
+		Concurrency: int(l.integer("TELEGRAM_CONCURRENCY", DefaultConcurrency, 1, 1000, "must be a whole number from 1 to 1000")),
 	}
 	if cfg.PollTimeout%time.Second != 0 {
 		l.invalid("TELEGRAM_POLL_TIMEOUT", l.get("TELEGRAM_POLL_TIMEOUT"), "must be a whole number of seconds")

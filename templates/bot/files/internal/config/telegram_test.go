@@ -16,7 +16,7 @@ func TestLoadTelegramDefaults(t *testing.T) {
 	if cfg.Token.Value() != testToken {
 		t.Errorf("Token = %q", cfg.Token.Value())
 	}
-	if cfg.APIURL != DefaultTelegramAPIURL || cfg.PollTimeout != 30*time.Second || cfg.LogLevel != DefaultLogLevel {
+	if cfg.APIURL != DefaultTelegramAPIURL || cfg.PollTimeout != 30*time.Second || cfg.LogLevel != DefaultLogLevel || cfg.Concurrency != DefaultConcurrency {
 		t.Errorf("defaults = %+v", cfg)
 	}
 }
@@ -26,12 +26,13 @@ func TestLoadTelegramOverrides(t *testing.T) {
 		"TELEGRAM_BOT_TOKEN":    testToken,
 		"TELEGRAM_API_URL":      "http://127.0.0.1:8081/",
 		"TELEGRAM_POLL_TIMEOUT": "50s",
+		"TELEGRAM_CONCURRENCY":  "3",
 		"LOG_LEVEL":             "debug",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.APIURL != "http://127.0.0.1:8081" || cfg.PollTimeout != 50*time.Second || cfg.LogLevel.String() != "DEBUG" {
+	if cfg.APIURL != "http://127.0.0.1:8081" || cfg.PollTimeout != 50*time.Second || cfg.LogLevel.String() != "DEBUG" || cfg.Concurrency != 3 {
 		t.Errorf("cfg = %+v", cfg)
 	}
 }
@@ -49,8 +50,9 @@ func TestLoadTelegramErrors(t *testing.T) {
 			"TELEGRAM_BOT_TOKEN":    "abc/def",
 			"TELEGRAM_API_URL":      "api.telegram.org",
 			"TELEGRAM_POLL_TIMEOUT": "forever",
+			"TELEGRAM_CONCURRENCY":  "0",
 			"LOG_LEVEL":             "loud",
-		}, []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "TELEGRAM_POLL_TIMEOUT", "LOG_LEVEL"}},
+		}, []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "TELEGRAM_POLL_TIMEOUT", "TELEGRAM_CONCURRENCY", "LOG_LEVEL"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

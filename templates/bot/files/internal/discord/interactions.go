@@ -7,9 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"{{module_path}}/internal/commands"
+	"{{module_path}}/internal/httpserver"
+	"{{module_path}}/internal/problem"
 )
 
 // Interaction and response types from the Discord API documentation.
@@ -30,6 +33,10 @@ const (
 	commandTimeout = 2500 * time.Millisecond
 	// maxContentRunes is Discord's limit on the length of a message.
 	maxContentRunes = 2000
+	// maxClockSkew is how far a signed timestamp may be from the server's
+	// clock. The signature covers the timestamp, so a captured request can
+	// be replayed only within this window.
+	maxClockSkew = 5 * time.Minute
 )
 
 // Interaction is the part of an incoming interaction the bot reads.
@@ -76,22 +83,28 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+			writeError(w, r, http.StatusRequestEntityTooLarge, "request body too large")
 			return
 		}
-		writeError(w, http.StatusBadRequest, "could not read the request body")
+		writeError(w, r, http.StatusBadRequest, "could not read the request body")
 		return
 	}
 	// Nothing is parsed before the signature is checked: an unsigned body
 	// is untrusted input that has no business reaching the JSON decoder.
 	if !Verify(s.opts.PublicKey, r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp"), body) {
 		s.logger.Debug("rejected a request with an invalid signature", slog.String("remote_addr", r.RemoteAddr))
-		writeError(w, http.StatusUnauthorized, "invalid request signature")
+		writeError(w, r, http.StatusUnauthorized, "invalid request signature")
+		return
+	}
+	if !fresh(r.Header.Get("X-Signature-Timestamp"), s.opts.Now()) {
+		s.logger.Warn("rejected a signed request with a stale timestamp (a replay, or a wrong clock)",
+			slog.String("remote_addr", r.RemoteAddr))
+		writeError(w, r, http.StatusUnauthorized, "request timestamp is more than 5 minutes from the server's clock")
 		return
 	}
 	var in Interaction
 	if err := json.Unmarshal(body, &in); err != nil {
-		writeError(w, http.StatusBadRequest, "malformed interaction")
+		writeError(w, r, http.StatusBadRequest, "malformed interaction")
 		return
 	}
 
@@ -99,16 +112,16 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request) {
 	case InteractionPing:
 		// Discord pings the endpoint when its URL is saved in the developer
 		// portal, and now and then afterwards.
-		writeJSON(w, http.StatusOK, InteractionResponse{Type: ResponsePong})
+		httpserver.WriteJSON(w, http.StatusOK, InteractionResponse{Type: ResponsePong})
 	case InteractionApplicationCommand:
 		if in.Data == nil {
-			writeError(w, http.StatusBadRequest, "application command without data")
+			writeError(w, r, http.StatusBadRequest, "application command without data")
 			return
 		}
-		writeJSON(w, http.StatusOK, s.command(r.Context(), in))
+		httpserver.WriteJSON(w, http.StatusOK, s.command(r.Context(), in))
 	default:
 		// Buttons, autocomplete and modals: the bot registers none of them.
-		writeError(w, http.StatusBadRequest, "unsupported interaction type")
+		writeError(w, r, http.StatusBadRequest, "unsupported interaction type")
 	}
 }
 
@@ -124,13 +137,13 @@ func (s *Server) command(ctx context.Context, in Interaction) InteractionRespons
 	reply := s.opts.Router.Execute(ctx, in.Data.Name, args)
 	cancel()
 {{#if with_metrics}}
-	if s.opts.Metrics != nil {
+	if s.commands != nil {
 		// Only registered names become label values, keeping series bounded.
 		label := in.Data.Name
 		if reply.Status == commands.StatusUnknown {
 			label = "unknown"
 		}
-		s.opts.Metrics.ObserveCommand(label, string(reply.Status))
+		s.commands.Inc(label, string(reply.Status))
 	}
 {{/if}}
 
@@ -170,13 +183,19 @@ func optionValue(raw json.RawMessage) string {
 	return string(raw)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	// A write error means the client went away; there is nobody to tell.
-	_ = json.NewEncoder(w).Encode(v)
+// fresh reports whether timestamp, Unix seconds as Discord sends them, is
+// within maxClockSkew of now.
+func fresh(timestamp string, now time.Time) bool {
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return false
+	}
+	skew := now.Sub(time.Unix(sec, 0))
+	return -maxClockSkew <= skew && skew <= maxClockSkew
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
+// writeError answers with an RFC 9457 problem, like every other error the
+// server sends.
+func writeError(w http.ResponseWriter, r *http.Request, status int, detail string) {
+	problem.Write(w, r, problem.New(status, detail))
 }

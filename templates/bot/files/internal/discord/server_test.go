@@ -6,18 +6,18 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"{{module_path}}/internal/commands"
+	"{{module_path}}/internal/problem"
 	"{{module_path}}/internal/quotes"
 )
 
@@ -40,6 +40,12 @@ func (b *syncBuffer) String() string {
 }
 
 var started = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// signedAt is when test requests are signed, and the test server's clock.
+var (
+	signedAt  = time.Unix(1735689600, 0)
+	timestamp = strconv.FormatInt(signedAt.Unix(), 10)
+)
 
 func newRouter() *commands.Router {
 	return commands.New(commands.Options{
@@ -67,6 +73,7 @@ func newTestServer(t *testing.T, modify func(*Options)) testServer {
 		Router:       newRouter(),
 		PublicKey:    public,
 		MaxBodyBytes: 4096,
+		Now:          func() time.Time { return signedAt },
 	}
 	if modify != nil {
 		modify(&opts)
@@ -77,10 +84,9 @@ func newTestServer(t *testing.T, modify func(*Options)) testServer {
 // post sends body to /interactions, signed unless signed is false.
 func (s testServer) post(body string, signed bool) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/interactions", strings.NewReader(body))
-	const ts = "1735689600"
 	if signed {
-		req.Header.Set("X-Signature-Ed25519", sign(s.private, ts, []byte(body)))
-		req.Header.Set("X-Signature-Timestamp", ts)
+		req.Header.Set("X-Signature-Ed25519", sign(s.private, timestamp, []byte(body)))
+		req.Header.Set("X-Signature-Timestamp", timestamp)
 	}
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)
@@ -111,11 +117,11 @@ func TestInteractions(t *testing.T) {
 		wantBody   string
 	}{
 		{"ping", `{"type":1}`, false, http.StatusOK, `{"type":1}`},
-		{"unsigned ping", `{"type":1}`, true, http.StatusUnauthorized, `{"error":"invalid request signature"}`},
-		{"malformed", `{"type":`, false, http.StatusBadRequest, `{"error":"malformed interaction"}`},
-		{"component", `{"type":3}`, false, http.StatusBadRequest, `{"error":"unsupported interaction type"}`},
-		{"command without data", `{"type":2}`, false, http.StatusBadRequest, `{"error":"application command without data"}`},
-		{"too large", `{"type":1,"pad":"` + strings.Repeat("x", 5000) + `"}`, false, http.StatusRequestEntityTooLarge, `{"error":"request body too large"}`},
+		{"unsigned ping", `{"type":1}`, true, http.StatusUnauthorized, `{"type":"about:blank","title":"Unauthorized","status":401,"detail":"invalid request signature","instance":"/interactions"}`},
+		{"malformed", `{"type":`, false, http.StatusBadRequest, `{"type":"about:blank","title":"Bad Request","status":400,"detail":"malformed interaction","instance":"/interactions"}`},
+		{"component", `{"type":3}`, false, http.StatusBadRequest, `{"type":"about:blank","title":"Bad Request","status":400,"detail":"unsupported interaction type","instance":"/interactions"}`},
+		{"command without data", `{"type":2}`, false, http.StatusBadRequest, `{"type":"about:blank","title":"Bad Request","status":400,"detail":"application command without data","instance":"/interactions"}`},
+		{"too large", `{"type":1,"pad":"` + strings.Repeat("x", 5000) + `"}`, false, http.StatusRequestEntityTooLarge, `{"type":"about:blank","title":"Request Entity Too Large","status":413,"detail":"request body too large","instance":"/interactions"}`},
 		{"help", command("help"), false, http.StatusOK,
 			`{"type":4,"data":{"content":"Commands:\n/help - Show the available commands\n/status - Show the bot's version and uptime\n/price SYMBOL - Look up the latest price of a symbol, such as ACME","allowed_mentions":{"parse":[]}}}`},
 		{"status", command("status"), false, http.StatusOK,
@@ -136,8 +142,12 @@ func TestInteractions(t *testing.T) {
 			if got := strings.TrimSpace(rec.Body.String()); got != tc.wantBody {
 				t.Errorf("body = %s\nwant   %s", got, tc.wantBody)
 			}
-			if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
-				t.Errorf("Content-Type = %q", ct)
+			wantType := "application/json"
+			if tc.wantStatus >= 400 {
+				wantType = problem.ContentType
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != wantType {
+				t.Errorf("Content-Type = %q, want %q", ct, wantType)
 			}
 		})
 	}
@@ -161,6 +171,11 @@ func TestInteractionsRejectsTamperedRequests(t *testing.T) {
 		{"body changed", sign(s.private, "1", []byte(body)), "1", `{"type":2}`},
 		{"timestamp changed", sign(s.private, "1", []byte(body)), "2", body},
 		{"garbage signature", "not-hex", "1", body},
+		// Correctly signed, but replayed or from a skewed clock.
+		{"six minutes old", sign(s.private, stamp(signedAt.Add(-6*time.Minute)), []byte(body)), stamp(signedAt.Add(-6 * time.Minute)), body},
+		{"six minutes ahead", sign(s.private, stamp(signedAt.Add(6*time.Minute)), []byte(body)), stamp(signedAt.Add(6 * time.Minute)), body},
+		{"not an integer", sign(s.private, "1735689600.5", []byte(body)), "1735689600.5", body},
+		{"not a number", sign(s.private, "yesterday", []byte(body)), "yesterday", body},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,10 +184,32 @@ func TestInteractionsRejectsTamperedRequests(t *testing.T) {
 			req.Header.Set("X-Signature-Timestamp", tc.timestamp)
 			rec := httptest.NewRecorder()
 			s.Handler().ServeHTTP(rec, req)
-			if rec.Code != http.StatusUnauthorized {
-				t.Errorf("status = %d, want 401", rec.Code)
+			if rec.Code != http.StatusUnauthorized || rec.Header().Get("Content-Type") != problem.ContentType {
+				t.Errorf("status = %d (%s), want a 401 problem", rec.Code, rec.Header().Get("Content-Type"))
 			}
 		})
+	}
+}
+
+func stamp(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
+
+func TestFresh(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	tests := map[string]bool{
+		"1700000000":           true,
+		"1699999700":           true, // five minutes old
+		"1700000300":           true, // five minutes ahead
+		"1699999699":           false,
+		"1700000301":           false,
+		"":                     false,
+		"-1":                   false,
+		"1e9":                  false,
+		"99999999999999999999": false,
+	}
+	for ts, want := range tests {
+		if got := fresh(ts, now); got != want {
+			t.Errorf("fresh(%q) = %v, want %v", ts, got, want)
+		}
 	}
 }
 
@@ -219,25 +256,14 @@ func TestCommandFailureIsLoggedNotShown(t *testing.T) {
 func TestPanicsBecome500(t *testing.T) {
 	s := newTestServer(t, func(o *Options) { o.Router = nil })
 	rec := s.post(command("help"), true)
-	if rec.Code != http.StatusInternalServerError || strings.TrimSpace(rec.Body.String()) != `{"error":"internal error"}` {
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), `"status":500`) {
 		t.Errorf("response = %d %s", rec.Code, rec.Body.String())
 	}
-	for _, want := range []string{`"msg":"panic"`, `"stack":`, `"level":"ERROR","msg":"request"`, `"status":500`} {
+	for _, want := range []string{`"msg":"panic while serving request"`, `"stack":`, `"level":"ERROR","msg":"request"`, `"status":500`} {
 		if !strings.Contains(s.logs.String(), want) {
 			t.Errorf("logs lack %s", want)
 		}
 	}
-}
-
-func TestAbortHandlerPanicsPropagate(t *testing.T) {
-	s := newTestServer(t, nil)
-	h := s.recover(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
-	defer func() {
-		if p := recover(); p != http.ErrAbortHandler {
-			t.Errorf("recovered %v, want http.ErrAbortHandler", p)
-		}
-	}()
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
 }
 
 func TestRoutesAndProbes(t *testing.T) {
@@ -257,6 +283,13 @@ func TestRoutesAndProbes(t *testing.T) {
 		if rec.Code != tc.wantStatus {
 			t.Errorf("%s %s = %d, want %d", tc.method, tc.path, rec.Code, tc.wantStatus)
 		}
+		// Errors are JSON, as the README says, 404 and 405 included.
+		if tc.wantStatus >= 400 {
+			var p problem.Problem
+			if rec.Header().Get("Content-Type") != problem.ContentType || json.Unmarshal(rec.Body.Bytes(), &p) != nil || p.Status != tc.wantStatus {
+				t.Errorf("%s %s: not a problem+json body: %q %s", tc.method, tc.path, rec.Header().Get("Content-Type"), rec.Body)
+			}
+		}
 	}
 	if !strings.Contains(s.logs.String(), `"level":"DEBUG","msg":"request","method":"GET","path":"/healthz","route":"/healthz"`) {
 		t.Errorf("probes should be logged at debug level:\n%s", s.logs.String())
@@ -271,127 +304,7 @@ func TestRoutesAndProbes(t *testing.T) {
 
 func TestNewServerDefaults(t *testing.T) {
 	s := NewServer(Options{})
-	if s.opts.MaxBodyBytes != 64<<10 || s.opts.ShutdownTimeout != 10*time.Second || s.logger == nil {
+	if s.opts.MaxBodyBytes != 64<<10 || s.opts.HTTP == nil || s.logger == nil || s.opts.Now == nil {
 		t.Errorf("defaults = %+v", s.opts)
-	}
-}
-
-// client opens a new connection per request, so Shutdown has no idle
-// keep-alive connections to wait for.
-var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-
-func TestServeAndShutdown(t *testing.T) {
-	s := newTestServer(t, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-
-	base := "http://" + ln.Addr().String()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		resp, err := client.Get(base + "/readyz")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready: %v", err)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Serve = %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return")
-	}
-	if s.ready.Load() {
-		t.Error("still ready after shutdown")
-	}
-	for _, want := range []string{`"msg":"listening"`, `"msg":"shutting down"`, `"msg":"stopped"`} {
-		if !strings.Contains(s.logs.String(), want) {
-			t.Errorf("logs lack %s", want)
-		}
-	}
-}
-
-func TestShutdownTimeout(t *testing.T) {
-	release := make(chan struct{})
-	entered := make(chan struct{})
-	router := newRouter()
-	err := router.Add(commands.Command{Name: "slow", Description: "Takes its time", Handler: func(context.Context, commands.Args) (string, error) {
-		close(entered)
-		<-release
-		return "done", nil
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := newTestServer(t, func(o *Options) {
-		o.Router = router
-		o.ShutdownTimeout = 20 * time.Millisecond
-	})
-	defer close(release)
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-
-	body := command("slow")
-	req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+"/interactions", strings.NewReader(body))
-	req.Header.Set("X-Signature-Ed25519", sign(s.private, "1", []byte(body)))
-	req.Header.Set("X-Signature-Timestamp", "1")
-	go func() {
-		if resp, err := client.Do(req); err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			_ = resp.Body.Close()
-		}
-	}()
-	<-entered
-	cancel()
-
-	select {
-	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "graceful shutdown did not finish within 20ms") {
-			t.Fatalf("Serve = %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return")
-	}
-}
-
-func TestListenAndServeErrors(t *testing.T) {
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
-	s := newTestServer(t, nil)
-	if err := s.ListenAndServe(context.Background(), busy.Addr().String()); err == nil || !strings.Contains(err.Error(), "listen on") {
-		t.Errorf("ListenAndServe on a busy port = %v", err)
-	}
-
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = closed.Close()
-	if err := s.Serve(context.Background(), closed); err == nil || !strings.Contains(err.Error(), "serve:") {
-		t.Errorf("Serve on a closed listener = %v", err)
 	}
 }

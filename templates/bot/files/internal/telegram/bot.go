@@ -44,6 +44,10 @@ type Options struct {
 	// MaxBackoff. A 429 answer's retry_after replaces it.
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
+	// Concurrency is how many chats are answered at the same time; each
+	// chat's messages are answered one by one, in order.
+	// DefaultConcurrency when zero.
+	Concurrency int
 }
 
 // Bot polls Telegram for messages and answers the commands among them.
@@ -53,6 +57,7 @@ type Bot struct {
 	logger     *slog.Logger
 	minBackoff time.Duration
 	maxBackoff time.Duration
+	workers    int
 
 	// sleep waits between retries and returns early with ctx's error when
 	// ctx is done; tests replace it to record the waits instead.
@@ -69,7 +74,11 @@ func New(opts Options) *Bot {
 		logger:     opts.Logger,
 		minBackoff: opts.MinBackoff,
 		maxBackoff: opts.MaxBackoff,
+		workers:    opts.Concurrency,
 		sleep:      sleep,
+	}
+	if b.workers <= 0 {
+		b.workers = DefaultConcurrency
 	}
 	if b.logger == nil {
 		b.logger = slog.New(slog.DiscardHandler)
@@ -120,13 +129,17 @@ func (b *Bot) publishCommands(ctx context.Context) {
 	}
 }
 
-// poll is the long-polling loop.
+// poll is the long-polling loop. Updates go to a dispatcher that answers
+// several chats at once, each chat in order; the offset moves past an update
+// once it is handed over. Shutdown waits until every update handed over is
+// answered, then confirms them.
 func (b *Bot) poll(ctx context.Context) error {
 	var (
-		offset int64 // the ID after the last update handled
+		offset int64 // the ID after the last update handed over
 		acked  int64 // the offset Telegram was last told about
 		bo     = backoff{min: b.minBackoff, max: b.maxBackoff}
 	)
+	d := newDispatcher(ctx, b.workers, func(u Update) { b.handle(ctx, u) })
 	b.logger.Info("polling", slog.String("timeout", b.client.pollTimeout.String()))
 	for ctx.Err() == nil {
 		updates, err := b.client.GetUpdates(ctx, offset, b.client.pollTimeout)
@@ -145,15 +158,17 @@ func (b *Bot) poll(ctx context.Context) error {
 		bo.reset()
 		acked = offset
 		for _, u := range updates {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || !d.submit(u) {
 				// The rest of the batch is left unconfirmed, so Telegram
 				// delivers it again after a restart.
 				break
 			}
-			b.handle(ctx, u)
 			offset = max(offset, u.UpdateID+1)
 		}
 	}
+	// Every update handed over is answered, so nobody is left without
+	// their answer; each is bounded by commandTimeout and sendTimeout.
+	d.wait()
 
 	if offset > acked {
 		// getUpdates with the new offset is how Telegram learns that the

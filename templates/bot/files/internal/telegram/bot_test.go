@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -118,9 +119,11 @@ func TestRunAnswersCommands(t *testing.T) {
 	))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	var replies atomic.Int32
 	f.onCall = func(c call) {
-		// The poll after the batch confirms it; the test is over.
-		if c.method == "getUpdates" && c.params["offset"] == 20.0 {
+		// Once the last reply is on its way, the test is over; the polls
+		// since the batch have confirmed it.
+		if c.method == "sendMessage" && replies.Add(1) == 8 {
 			cancel()
 		}
 	}
@@ -140,15 +143,17 @@ func TestRunAnswersCommands(t *testing.T) {
 		"Unknown command /nope. Send /help for the list.",
 		"Missing SYMBOL. Usage: /price SYMBOL",
 	}
-	if got := f.sent(); !slices.Equal(got, want) {
-		t.Errorf("sent:\n%q\nwant:\n%q", got, want)
-	}
-	var chats []string
+	// Chats are answered concurrently, each in order.
+	byChat := make(map[string][]string)
 	for _, c := range f.callsTo("sendMessage") {
-		chats = append(chats, fmt.Sprint(c.params["chat_id"]))
+		chat := fmt.Sprint(c.params["chat_id"])
+		byChat[chat] = append(byChat[chat], fmt.Sprint(c.params["text"]))
 	}
-	if want := []string{"7", "7", "7", "7", "7", "7", "7", "-100"}; !slices.Equal(chats, want) {
-		t.Errorf("chat IDs = %v, want %v", chats, want)
+	if got := byChat["7"]; !slices.Equal(got, want[:7]) {
+		t.Errorf("sent to chat 7:\n%q\nwant:\n%q", got, want[:7])
+	}
+	if got := byChat["-100"]; !slices.Equal(got, want[7:]) || len(byChat) != 2 {
+		t.Errorf("sent to the group: %q, chats %v", got, byChat)
 	}
 
 	menu := f.callsTo("setMyCommands")
@@ -214,13 +219,8 @@ func TestRunRetriesWithBackoff(t *testing.T) {
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f.onCall = func(c call) {
-		if c.method == "getUpdates" && c.params["offset"] == 2.0 {
-			// After a success the backoff starts over: one more failure
-			// waits the minimum again, then the test ends.
-			f.onCall = nil
-		}
-	}
+	// After the successful poll the backoff starts over: one more failure
+	// waits the minimum again, then the test ends.
 	b, logs, s := newTestBot(f, nil)
 	s.then = func() {
 		if len(s.recorded()) == 8 {
@@ -293,17 +293,27 @@ func TestRunStopsWhenCancelledWhileRetrying(t *testing.T) {
 	}
 }
 
-func TestShutdownFinishesTheCurrentUpdateAndConfirmsIt(t *testing.T) {
+func TestShutdownAnswersEveryUpdateHandedOverAndConfirmsThem(t *testing.T) {
 	f := newFakeAPI(t)
 	f.queue("getUpdates",
 		updates(50, "/help", "/status", "/price acme"),
+		apiError(500, "Internal Server Error"), // a poll while shutting down, if any
 		apiError(500, "Internal Server Error"), // the confirmation fails
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// The first reply waits until the loop polls again, past all three
+	// updates; then a signal arrives, cutting that poll short.
+	polled := make(chan struct{})
+	var once sync.Once
 	f.onCall = func(c call) {
-		if c.method == "sendMessage" {
-			cancel() // a signal arrives while the first reply is sent
+		switch {
+		case c.method == "getUpdates" && c.params["offset"] == 53.0 && c.params["timeout"] == 30.0:
+			once.Do(func() { close(polled) })
+			<-ctx.Done()
+		case c.method == "sendMessage":
+			<-polled
+			cancel()
 		}
 	}
 	b, logs, _ := newTestBot(f, nil)
@@ -311,15 +321,14 @@ func TestShutdownFinishesTheCurrentUpdateAndConfirmsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if sent := f.sent(); len(sent) != 1 || !strings.HasPrefix(sent[0], "Commands:") {
-		t.Errorf("sent %q, want only the /help answer", sent)
+	// The updates were handed over, and the next poll would have confirmed
+	// them: all three are answered, in order.
+	if sent := f.sent(); len(sent) != 3 || !strings.HasPrefix(sent[0], "Commands:") || !strings.HasPrefix(sent[2], "ACME") {
+		t.Errorf("sent %q, want the three answers in order", sent)
 	}
 	polls := f.callsTo("getUpdates")
-	if len(polls) != 2 {
-		t.Fatalf("getUpdates called %d times, want 2", len(polls))
-	}
-	if ack := polls[1].params; ack["offset"] != 51.0 || ack["timeout"] != 0.0 {
-		t.Errorf("confirmation = %v, want offset 51 (the rest is delivered again) and timeout 0", ack)
+	if ack := polls[len(polls)-1].params; ack["offset"] != 53.0 || ack["timeout"] != 0.0 {
+		t.Errorf("confirmation = %v, want offset 53 and timeout 0", ack)
 	}
 	if !strings.Contains(logs.String(), "could not confirm the last updates") {
 		t.Error("logs lack the failed confirmation")
@@ -473,7 +482,7 @@ func TestSleep(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	b := New(Options{})
-	if b.minBackoff != DefaultMinBackoff || b.maxBackoff != DefaultMaxBackoff || b.logger == nil {
+	if b.minBackoff != DefaultMinBackoff || b.maxBackoff != DefaultMaxBackoff || b.logger == nil || b.workers != DefaultConcurrency {
 		t.Errorf("defaults = %+v", b)
 	}
 	if c := NewClient("https://api.telegram.org", testToken, 0); c.pollTimeout != DefaultPollTimeout {

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -23,20 +24,13 @@ import (
 	"{{module_path}}/internal/check"
 )
 
-// Set at build time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
-var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
-)
+{{> go/cmd/main logger=false}}
 
-const name = "{{project_name}}"
-
-// Exit codes are part of the interface: scripts and CI jobs branch on them.
+// The exit codes in the words of this command; scripts and CI jobs branch
+// on them.
 const (
-	exitHealthy   = 0
-	exitUnhealthy = 1
-	exitUsage     = 2
+	exitHealthy   = exitOK
+	exitUnhealthy = exitFailed
 )
 
 // Defaults chosen when the project was generated; flags override them per run.
@@ -57,13 +51,6 @@ var (
 	maxBackoff  = check.DefaultMaxBackoff
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
-}
-
 // options are the parsed command line.
 type options struct {
 	timeout     time.Duration
@@ -76,26 +63,24 @@ type options struct {
 }
 
 // run is the whole command behind main, with its dependencies passed in so
-// tests can drive it. It returns the process exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+// tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	opts, err := parseArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
-		return exitHealthy
+		return err
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\nRun '%s -h' for usage.\n", name, err, name)
-		return exitUsage
+		return exitWith(exitUsage, fmt.Errorf("%w\nRun '%s -h' for usage.", err, name))
 	}
 	if opts.version {
-		fmt.Fprintf(stdout, "%s %s (commit %s, built %s)\n", name, version, commit, date)
-		return exitHealthy
+		printVersion(stdout)
+		return nil
 	}
 	if len(opts.urls) == 0 {
 		opts.urls = splitList(getenv(envURLs))
 	}
 	if err := validate(opts); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\nRun '%s -h' for usage.\n", name, err, name)
-		return exitUsage
+		return exitWith(exitUsage, fmt.Errorf("%w\nRun '%s -h' for usage.", err, name))
 	}
 
 	checker := check.New(check.Config{
@@ -117,13 +102,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		write = check.WriteJSON
 	}
 	if err := write(stdout, report); err != nil {
-		fmt.Fprintf(stderr, "%s: writing the report: %v\n", name, err)
-		return exitUnhealthy
+		return exitWith(exitUnhealthy, fmt.Errorf("writing the report: %w", err))
 	}
 	if !report.Healthy {
-		return exitUnhealthy
+		return exitWith(exitUnhealthy, nil)
 	}
-	return exitHealthy
+	return nil
 }
 
 // parseArgs parses flags and URLs. Flags may come before, between or after

@@ -54,10 +54,6 @@ func newServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func env(vars map[string]string) func(string) string {
-	return func(key string) string { return vars[key] }
-}
-
 func TestRun(t *testing.T) {
 	srv := newServer(t)
 	tests := []struct {
@@ -122,7 +118,7 @@ func TestRun(t *testing.T) {
 			name:       "version",
 			args:       []string{"-version"},
 			wantCode:   exitHealthy,
-			wantStdout: []string{name + " dev (commit none, built unknown)"},
+			wantStdout: []string{name + " dev (commit none, built unknown, go"},
 		},
 		{
 			name:       "help",
@@ -143,7 +139,7 @@ func TestRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr, env(tt.env))
+			code := exitCode(run(context.Background(), tt.args, env(tt.env), &stdout, &stderr), &stderr)
 			if code != tt.wantCode {
 				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, stdout.String(), stderr.String())
 			}
@@ -168,7 +164,7 @@ func TestRunJSON(t *testing.T) {
 	args := append([]string{"-output", "json", "-status", "200", "-retries", "1", "-concurrency", "3"}, urls...)
 	var stdout, stderr bytes.Buffer
 
-	code := run(context.Background(), args, &stdout, &stderr, env(nil))
+	code := exitCode(run(context.Background(), args, env(nil), &stdout, &stderr), &stderr)
 
 	if code != exitUnhealthy {
 		t.Fatalf("exit code = %d, want %d; stderr: %s", code, exitUnhealthy, stderr.String())
@@ -218,7 +214,7 @@ func TestRunInterrupted(t *testing.T) {
 	cancel()
 	var stdout, stderr bytes.Buffer
 
-	code := run(ctx, []string{srv.URL + "/ok"}, &stdout, &stderr, env(nil))
+	code := exitCode(run(ctx, []string{srv.URL + "/ok"}, env(nil), &stdout, &stderr), &stderr)
 
 	if code != exitUnhealthy || !strings.Contains(stderr.String(), "interrupted") {
 		t.Fatalf("exit code = %d, stderr = %q; want %d and an interruption notice", code, stderr.String(), exitUnhealthy)
@@ -233,7 +229,7 @@ func TestRunReportsWriteErrors(t *testing.T) {
 	srv := newServer(t)
 	var stderr bytes.Buffer
 
-	code := run(context.Background(), []string{"-status", "200", srv.URL + "/ok"}, failingWriter{}, &stderr, env(nil))
+	code := exitCode(run(context.Background(), []string{"-status", "200", srv.URL + "/ok"}, env(nil), failingWriter{}, &stderr), &stderr)
 
 	if code != exitUnhealthy || !strings.Contains(stderr.String(), "broken pipe") {
 		t.Fatalf("exit code = %d, stderr = %q; want %d and the write error", code, stderr.String(), exitUnhealthy)

@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -127,7 +128,9 @@ func (c *Checker) CheckAll(ctx context.Context, urls []string) []Result {
 // Check checks one URL, retrying failed attempts with exponential backoff
 // until one succeeds, the retries run out or ctx is cancelled.
 func (c *Checker) Check(ctx context.Context, rawURL string) Result {
-	res := Result{URL: rawURL}
+	// Only the redacted URL ever leaves this function: reports end up in CI
+	// logs, and URLs carry passwords and tokens.
+	res := Result{URL: Redact(rawURL)}
 	for attempt := 0; ; attempt++ {
 		res.Attempts = attempt + 1
 		status, latency, err := c.probe(ctx, rawURL)
@@ -138,7 +141,7 @@ func (c *Checker) Check(ctx context.Context, rawURL string) Result {
 			res.Error = ""
 			return res
 		}
-		res.Error = err.Error()
+		res.Error = strings.ReplaceAll(err.Error(), rawURL, res.URL)
 		if attempt >= c.cfg.Retries || ctx.Err() != nil {
 			return res
 		}
@@ -226,13 +229,13 @@ func ValidateURL(raw string) error {
 		if errors.As(err, &urlErr) {
 			err = urlErr.Err
 		}
-		return fmt.Errorf("invalid URL %q: %w", raw, err)
+		return fmt.Errorf("invalid URL %q: %w", Redact(raw), errors.New(strings.ReplaceAll(err.Error(), raw, Redact(raw))))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("invalid URL %q: the scheme must be http or https", raw)
+		return fmt.Errorf("invalid URL %q: the scheme must be http or https", Redact(raw))
 	}
 	if u.Host == "" {
-		return fmt.Errorf("invalid URL %q: the host is missing", raw)
+		return fmt.Errorf("invalid URL %q: the host is missing", Redact(raw))
 	}
 	return nil
 }

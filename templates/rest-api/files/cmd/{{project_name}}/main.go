@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -15,9 +16,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"syscall"
+	"time"
 
 	"{{module_path}}/internal/config"
+	"{{module_path}}/internal/httpserver"
 {{#if with_metrics}}
 	"{{module_path}}/internal/metrics"
 {{/if}}
@@ -25,34 +29,11 @@ import (
 	"{{module_path}}/internal/store"
 )
 
-// Set at build time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
-var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
-)
-
-const name = "{{project_name}}"
-
-// Exit codes, documented in README.md.
-const (
-	exitOK     = 0
-	exitFailed = 1
-	exitUsage  = 2
-)
-
-func main() {
-	// The first SIGINT or SIGTERM starts a graceful shutdown; once the
-	// context is done, stop restores the default behaviour so a second
-	// signal kills the process at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	context.AfterFunc(ctx, stop)
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
-}
+{{> go/cmd/main logger=true}}
 
 // run is the whole program behind main, with its dependencies passed in so
-// tests can drive it. It returns the process exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+// tests can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet(name, flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
@@ -60,42 +41,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		flags.PrintDefaults()
 	}
 	showVersion := flags.Bool("version", false, "print version information and exit")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", name, flags.Args())
-		flags.Usage()
-		return exitUsage
+	if err := parseFlags(flags, args, false); err != nil {
+		return err
 	}
 	if *showVersion {
-		fmt.Fprintf(stdout, "%s %s (commit %s, built %s, %s)\n", name, version, commit, date, runtime.Version())
-		return exitOK
+		printVersion(stdout)
+		return nil
 	}
 
 	cfg, err := config.Load(getenv)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: invalid configuration:\n%v\n", name, err)
-		return exitUsage
+		return exitWith(exitUsage, fmt.Errorf("invalid configuration:\n%w", err))
 	}
 
-	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	logger.Info("starting",
-		slog.String("version", version),
-		slog.String("commit", commit),
-		slog.String("date", date),
-		slog.String("go", runtime.Version()))
+	logger, closeLog := newLogger(stdout, cfg.LogLevel)
+	defer closeLog()
 
-	srv := server.New(server.Options{
+	lifecycle := httpserver.New(httpserver.Options{
 		Logger:            logger,
-		Store:             store.NewInMemory(),
-{{#if with_metrics}}
-		Metrics:           metrics.New(metrics.BuildInfo{Version: version, Commit: commit, Date: date}),
-{{/if}}
-		MaxBodyBytes:      cfg.MaxBodyBytes,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
@@ -103,9 +66,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		ShutdownTimeout:   cfg.ShutdownTimeout,
 		ShutdownDelay:     cfg.ShutdownDelay,
 	})
-	if err := srv.ListenAndServe(ctx, cfg.Addr()); err != nil {
-		logger.Error("server failed", slog.String("error", err.Error()))
-		return exitFailed
+	opts := server.Options{
+		Logger:       logger,
+		Store:        store.NewInMemory(cfg.MaxItems),
+		HTTP:         lifecycle,
+		MaxBodyBytes: cfg.MaxBodyBytes,
 	}
-	return exitOK
+{{#if with_metrics}}
+	opts.Metrics = metrics.New(metrics.BuildInfo{Version: version, Commit: commit, Date: date})
+	opts.MetricsElsewhere = cfg.MetricsAddr() != ""
+{{/if}}
+{{#if with_auth}}
+	opts.APIToken = cfg.APIToken.Value()
+{{/if}}
+	srv := server.New(opts)
+
+	endpoints, err := listen(cfg, srv)
+	if err == nil {
+		err = lifecycle.Serve(ctx, endpoints...)
+	}
+	if err != nil {
+		logger.Error("server failed", slog.String("error", err.Error()))
+		return exitWith(exitFailed, nil)
+	}
+	return nil
+}
+
+// listen opens the API port{{#if with_metrics}} and, when METRICS_PORT is set, the metrics port{{/if}}.
+func listen(cfg config.Config, srv *server.Server) ([]httpserver.Endpoint, error) {
+	api, err := httpserver.Listen("api", cfg.Addr(), srv.Handler())
+	if err != nil {
+		return nil, err
+	}
+{{#if with_metrics}}
+	if addr := cfg.MetricsAddr(); addr != "" {
+		m, err := httpserver.Listen("metrics", addr, srv.MetricsHandler())
+		if err != nil {
+			_ = api.Listener.Close()
+			return nil, err
+		}
+		return []httpserver.Endpoint{api, m}, nil
+	}
+{{/if}}
+	return []httpserver.Endpoint{api}, nil
 }

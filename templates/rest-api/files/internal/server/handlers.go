@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"{{module_path}}/internal/httpserver"
 	"{{module_path}}/internal/middleware"
 	"{{module_path}}/internal/problem"
 	"{{module_path}}/internal/store"
@@ -23,23 +27,33 @@ const (
 	maxDescriptionLength = 2000
 	defaultLimit         = 20
 	maxLimit             = 100
+	// maxOffset keeps offsets in a range every client and store can hold.
+	maxOffset = 1<<31 - 1
 )
+
+// blank is the whitespace a name may not consist of alone, and that is
+// trimmed from its ends. The spec says the same with the pattern
+// '[^ \t\r\n]'; a wider notion of whitespace would differ between regex
+// engines.
+const blank = " \t\r\n"
 
 // {{camel_case resource}}Input is the body of POST and PUT. It is separate from store.{{pascal_case resource}}
 // so that clients cannot set server-owned fields such as id or created_at:
 // those are rejected as unknown fields.
 type {{camel_case resource}}Input struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
+	Name        string
+	Description string
+	hasName     bool
 }
 
 func (in {{camel_case resource}}Input) validate() []problem.FieldError {
 	var errs []problem.FieldError
-	name := strings.TrimSpace(in.Name)
 	switch {
-	case name == "":
+	case !in.hasName:
 		errs = append(errs, problem.FieldError{Pointer: "#/name", Detail: "is required"})
-	case utf8.RuneCountInString(name) > maxNameLength:
+	case strings.Trim(in.Name, blank) == "":
+		errs = append(errs, problem.FieldError{Pointer: "#/name", Detail: "must contain a character other than spaces, tabs and line breaks"})
+	case utf8.RuneCountInString(in.Name) > maxNameLength:
 		errs = append(errs, problem.FieldError{Pointer: "#/name", Detail: fmt.Sprintf("must be at most %d characters", maxNameLength)})
 	}
 	if utf8.RuneCountInString(in.Description) > maxDescriptionLength {
@@ -49,7 +63,7 @@ func (in {{camel_case resource}}Input) validate() []problem.FieldError {
 }
 
 func (in {{camel_case resource}}Input) model() store.{{pascal_case resource}} {
-	return store.{{pascal_case resource}}{Name: strings.TrimSpace(in.Name), Description: in.Description}
+	return store.{{pascal_case resource}}{Name: strings.Trim(in.Name, blank), Description: in.Description}
 }
 
 type listResponse struct {
@@ -63,11 +77,11 @@ type listResponse struct {
 func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var errs []problem.FieldError
-	limit, err := intParam(q.Get("limit"), defaultLimit, 1, maxLimit)
+	limit, err := intParam(q, "limit", defaultLimit, 1, maxLimit)
 	if err != nil {
 		errs = append(errs, problem.FieldError{Parameter: "limit", Detail: err.Error()})
 	}
-	offset, err := intParam(q.Get("offset"), 0, 0, -1)
+	offset, err := intParam(q, "offset", 0, 0, maxOffset)
 	if err != nil {
 		errs = append(errs, problem.FieldError{Parameter: "offset", Detail: err.Error()})
 	}
@@ -81,24 +95,22 @@ func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, listResponse{Items: items, Total: total, Limit: limit, Offset: offset})
+	httpserver.WriteJSON(w, http.StatusOK, listResponse{Items: items, Total: total, Limit: limit, Offset: offset})
 }
 
-// intParam parses an optional integer query parameter within [lo, hi];
-// hi < 0 means no upper bound.
-func intParam(raw string, def, lo, hi int) (int, error) {
-	if raw == "" {
+// intParam parses the optional integer query parameter name within
+// [lo, hi]. Present but empty ("?offset=") is an error, not the default:
+// the client asked for something and should hear that it was not valid.
+func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
+	if !q.Has(name) {
 		return def, nil
 	}
-	n, err := strconv.Atoi(raw)
-	if err != nil {
+	n, err := strconv.Atoi(q.Get(name))
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, errors.New("must be an integer")
 	}
-	if n < lo || (hi >= 0 && n > hi) {
-		if hi < 0 {
-			return 0, fmt.Errorf("must be at least %d", lo)
-		}
-		return 0, fmt.Errorf("must be between %d and %d", lo, hi)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("must be from %d to %d", lo, hi)
 	}
 	return n, nil
 }
@@ -111,11 +123,11 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
 	}
 	created, err := s.store.Create(r.Context(), in.model())
 	if err != nil {
-		s.internalError(w, r, err)
+		s.storeError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/{{plural resource}}/"+created.ID)
-	writeJSON(w, http.StatusCreated, created)
+	httpserver.WriteJSON(w, http.StatusCreated, created)
 }
 
 func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +136,7 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, item)
+	httpserver.WriteJSON(w, http.StatusOK, item)
 }
 
 func (s *Server) replaceItem(w http.ResponseWriter, r *http.Request) {
@@ -138,7 +150,7 @@ func (s *Server) replaceItem(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, replaced)
+	httpserver.WriteJSON(w, http.StatusOK, replaced)
 }
 
 func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
@@ -159,9 +171,11 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, in *{{camel_case
 		}
 	}
 
+	// The body is read as a map first, so keys match exactly: encoding/json
+	// would let "NAME" or "Name" set Name, which the spec does not allow.
+	var fields map[string]json.RawMessage
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(in); err != nil {
+	if err := dec.Decode(&fields); err != nil {
 		return decodeProblem(err, s.opts.MaxBodyBytes)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
@@ -170,6 +184,29 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, in *{{camel_case
 			return decodeProblem(err, s.opts.MaxBodyBytes)
 		}
 		return problem.New(http.StatusBadRequest, "the body must hold a single JSON object")
+	}
+	if fields == nil {
+		return problem.New(http.StatusBadRequest, "the body must be a JSON object")
+	}
+	var errs []problem.FieldError
+	for _, key := range slices.Sorted(maps.Keys(fields)) {
+		var dst *string
+		switch key {
+		case "name":
+			dst, in.hasName = &in.Name, true
+		case "description":
+			dst = &in.Description
+		default:
+			errs = append(errs, problem.FieldError{Pointer: pointer(key), Detail: "is not a known field"})
+			continue
+		}
+		// A JSON null would leave the string empty without complaint.
+		if string(fields[key]) == "null" || json.Unmarshal(fields[key], dst) != nil {
+			errs = append(errs, problem.FieldError{Pointer: pointer(key), Detail: "must be a string"})
+		}
+	}
+	if len(errs) > 0 {
+		return problem.New(http.StatusBadRequest, "the body has fields this endpoint does not accept, or of the wrong type", errs...)
 	}
 
 	if errs := in.validate(); len(errs) > 0 {
@@ -193,24 +230,25 @@ func decodeProblem(err error, limit int64) *problem.Problem {
 		return problem.New(http.StatusBadRequest, fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return problem.New(http.StatusBadRequest, "malformed JSON: the body ends too early")
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return problem.New(http.StatusBadRequest, "a field has the wrong type",
-			problem.FieldError{Pointer: "#/" + strings.ReplaceAll(typeErr.Field, ".", "/"), Detail: "must be a " + typeErr.Type.String()})
 	case errors.As(err, &typeErr):
 		return problem.New(http.StatusBadRequest, "the body must be a JSON object")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no typed error for this case; the message format is stable.
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return problem.New(http.StatusBadRequest, "the body has a field this endpoint does not accept",
-			problem.FieldError{Pointer: "#/" + field, Detail: "is not a known field"})
 	default:
 		return problem.New(http.StatusBadRequest, "the body could not be read")
 	}
 }
 
+// pointer is the JSON Pointer fragment of a top-level key (RFC 6901).
+func pointer(key string) string {
+	return "#/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(key)
+}
+
 func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		problem.Write(w, r, problem.New(http.StatusNotFound, fmt.Sprintf("no {{lower (title_case resource)}} with id %q", r.PathValue("id"))))
+		return
+	case errors.Is(err, store.ErrFull):
+		problem.Write(w, r, problem.New(http.StatusInsufficientStorage, "the store is full; delete {{lower (title_case (plural resource))}} or raise MAX_ITEMS"))
 		return
 	}
 	s.internalError(w, r, err)
@@ -225,12 +263,4 @@ func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error
 		slog.String("path", r.URL.Path),
 		slog.String("request_id", middleware.RequestIDFromContext(r.Context())))
 	problem.Write(w, r, problem.New(http.StatusInternalServerError, "the server hit an unexpected error"))
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	// The status is already sent; an encoding error can only be a client that
-	// went away, and the access log records the short write.
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -131,9 +131,13 @@ func TestListInvalidParams(t *testing.T) {
 		detail string
 	}{
 		{"?limit=abc", []string{"limit"}, "must be an integer"},
-		{"?limit=0", []string{"limit"}, "between 1 and 100"},
-		{"?limit=101", []string{"limit"}, "between 1 and 100"},
-		{"?offset=-1", []string{"offset"}, "at least 0"},
+		{"?limit=0", []string{"limit"}, "from 1 to 100"},
+		{"?limit=101", []string{"limit"}, "from 1 to 100"},
+		{"?offset=-1", []string{"offset"}, "from 0 to 2147483647"},
+		{"?offset=2147483648", []string{"offset"}, "from 0 to 2147483647"},
+		{"?offset=99999999999999999999999", []string{"offset"}, "from 0 to 2147483647"},
+		{"?offset=", []string{"offset"}, "must be an integer"},
+		{"?limit=&offset=0", []string{"limit"}, "must be an integer"},
 		{"?limit=x&offset=y", []string{"limit", "offset"}, "integer"},
 	}
 	for _, tc := range tests {
@@ -170,7 +174,11 @@ func TestBodyErrors(t *testing.T) {
 		{"truncated", `{"name":"a"`, "application/json", 400, "ends too early", nil},
 		{"not an object", `["a"]`, "application/json", 400, "must be a JSON object", nil},
 		{"wrong type", `{"name":42}`, "application/json", 400, "wrong type", []string{"#/name"}},
+		{"null name", `{"name":null}`, "application/json", 400, "wrong type", []string{"#/name"}},
+		{"null description", `{"name":"a","description":null}`, "application/json", 400, "wrong type", []string{"#/description"}},
 		{"unknown field", `{"name":"a","id":"x"}`, "application/json", 400, "does not accept", []string{"#/id"}},
+		{"wrong-case key", `{"Name":"a"}`, "application/json", 400, "does not accept", []string{"#/Name"}},
+		{"key needing escapes", `{"name":"a","a/b~c":1}`, "application/json", 400, "does not accept", []string{"#/a~1b~0c"}},
 		{"trailing data", `{"name":"a"} {}`, "application/json", 400, "single JSON object", nil},
 		{"trailing garbage", `{"name":"a"} x`, "application/json", 400, "single JSON object", nil},
 		{"too large", `{"name":"` + strings.Repeat("a", 100) + `"}`, "application/json", 413, "exceeds 64 bytes", nil},
@@ -178,8 +186,9 @@ func TestBodyErrors(t *testing.T) {
 		{"form content type", `name=a`, "application/x-www-form-urlencoded", 415, "application/json", nil},
 		{"bad content type", `{"name":"a"}`, "application/json; =", 415, "application/json", nil},
 		{"missing name", `{}`, "application/json", 422, "invalid", []string{"#/name"}},
-		{"blank name", `{"name":"   "}`, "application/json", 422, "invalid", []string{"#/name"}},
-		{"null", `null`, "application/json", 422, "invalid", []string{"#/name"}},
+		{"blank name", `{"name":" \t\r\n"}`, "application/json", 422, "invalid", []string{"#/name"}},
+		{"empty name", `{"name":""}`, "application/json", 422, "invalid", []string{"#/name"}},
+		{"null", `null`, "application/json", 400, "must be a JSON object", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,13 +216,15 @@ func TestValidationLimits(t *testing.T) {
 	h := newTestServer(t, Options{}).Handler()
 	tests := []struct {
 		name     string
-		input    {{camel_case resource}}Input
+		input    map[string]string
 		status   int
 		pointers []string
 	}{
-		{"maximum lengths", {{camel_case resource}}Input{Name: strings.Repeat("é", maxNameLength), Description: strings.Repeat("d", maxDescriptionLength)}, 201, nil},
-		{"name too long", {{camel_case resource}}Input{Name: strings.Repeat("n", maxNameLength+1)}, 422, []string{"#/name"}},
-		{"both invalid", {{camel_case resource}}Input{Description: strings.Repeat("d", maxDescriptionLength+1)}, 422, []string{"#/name", "#/description"}},
+		{"maximum lengths", map[string]string{"name": strings.Repeat("é", maxNameLength), "description": strings.Repeat("d", maxDescriptionLength)}, 201, nil},
+		{"name too long", map[string]string{"name": strings.Repeat("n", maxNameLength+1)}, 422, []string{"#/name"}},
+		{"both invalid", map[string]string{"description": strings.Repeat("d", maxDescriptionLength+1)}, 422, []string{"#/name", "#/description"}},
+		// Only spaces, tabs and line breaks count as blank, as in the spec's pattern.
+		{"no-break space", map[string]string{"name": "\u00a0"}, 201, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -318,3 +329,50 @@ func TestDecodeProblemFallback(t *testing.T) {
 		t.Fatalf("got %+v", p)
 	}
 }
+
+func TestListOffsetLimit(t *testing.T) {
+	h := newTestServer(t, Options{}).Handler()
+	if rec := do(t, h, http.MethodGet, "/{{plural resource}}?offset=2147483647", ""); rec.Code != http.StatusOK {
+		t.Fatalf("the largest offset = %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestStoreFull(t *testing.T) {
+	h := newTestServer(t, Options{Store: store.NewInMemory(1)}).Handler()
+	if rec := do(t, h, http.MethodPost, "/{{plural resource}}", `{"name":"a"}`); rec.Code != http.StatusCreated {
+		t.Fatalf("first create = %d", rec.Code)
+	}
+	rec := do(t, h, http.MethodPost, "/{{plural resource}}", `{"name":"b"}`)
+	if rec.Code != http.StatusInsufficientStorage {
+		t.Fatalf("create in a full store = %d, want 507", rec.Code)
+	}
+	if p := decodeProblemBody(t, rec); !strings.Contains(p.Detail, "MAX_ITEMS") {
+		t.Fatalf("detail %q does not say how to make room", p.Detail)
+	}
+}
+{{#if with_auth}}
+
+func TestWritesNeedTheToken(t *testing.T) {
+	h := newTestServer(t, Options{}).Handler()
+	for _, tc := range []struct{ method, target, body string }{
+		{http.MethodPost, "/{{plural resource}}", `{"name":"a"}`},
+		{http.MethodPut, "/{{plural resource}}/1", `{"name":"a"}`},
+		{http.MethodDelete, "/{{plural resource}}/1", ""},
+	} {
+		for _, header := range []string{"", "Bearer wrong-token", "Basic " + testToken} {
+			rec := do(t, h, tc.method, tc.target, tc.body, "Authorization", header)
+			if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "" {
+				t.Errorf("%s %s with %q = %d, want 401 with a challenge", tc.method, tc.target, header, rec.Code)
+			}
+			decodeProblemBody(t, rec)
+		}
+	}
+	for _, target := range []string{"/{{plural resource}}", "/{{plural resource}}/1"} {
+		if rec := do(t, h, http.MethodGet, target, "", "Authorization", ""); rec.Code == http.StatusUnauthorized {
+			t.Errorf("GET %s needs the token; reads should stay open", target)
+		}
+	}
+}
+
+const testToken = "0123456789abcdef0123456789abcdef"
+{{/if}}

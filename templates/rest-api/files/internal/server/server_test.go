@@ -2,18 +2,15 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"{{module_path}}/internal/httpserver"
 {{#if with_metrics}}
 	"{{module_path}}/internal/metrics"
 {{/if}}
@@ -28,9 +25,16 @@ func newTestServer(t *testing.T, opts Options) *Server {
 		opts.Metrics = metrics.New(metrics.BuildInfo{Version: "test", Commit: "c", Date: "d"})
 	}
 {{/if}}
-	s := New(opts)
-	s.ready.Store(true)
-	return s
+	if opts.HTTP == nil {
+		opts.HTTP = httpserver.New(httpserver.Options{})
+	}
+{{#if with_auth}}
+	if opts.APIToken == "" {
+		opts.APIToken = testToken
+	}
+{{/if}}
+	opts.HTTP.SetReady(true)
+	return New(opts)
 }
 
 // do sends a request through the full handler chain.
@@ -44,6 +48,9 @@ func do(t *testing.T, h http.Handler, method, target, body string, header ...str
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+{{#if with_auth}}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+{{/if}}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -83,7 +90,7 @@ func TestReadyz(t *testing.T) {
 	}
 	decodeProblemBody(t, rec)
 
-	s.ready.Store(true)
+	s.opts.HTTP.SetReady(true)
 	rec = do(t, s.Handler(), http.MethodGet, "/readyz", "")
 	if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != `{"status":"ready"}` {
 		t.Fatalf("GET /readyz when ready = %d %s", rec.Code, rec.Body)
@@ -101,10 +108,15 @@ func TestUnmatched(t *testing.T) {
 		{http.MethodGet, "/{{plural resource}}/1/extra", http.StatusNotFound, ""},
 		{http.MethodPost, "/healthz", http.StatusMethodNotAllowed, "GET, HEAD"},
 		{http.MethodPatch, "/{{plural resource}}/1", http.StatusMethodNotAllowed, "DELETE, GET, HEAD, PUT"},
+		// Paths the mux would redirect to a cleaned form are not served.
+		{http.MethodGet, "/{{plural resource}}/..", http.StatusNotFound, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
-			rec := do(t, s.Handler(), tc.method, tc.target, "")
+			req := httptest.NewRequest(tc.method, "/", nil)
+			req.URL.Path = tc.target // as sent, not cleaned
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, req)
 			if rec.Code != tc.status {
 				t.Fatalf("status = %d, want %d", rec.Code, tc.status)
 			}
@@ -172,6 +184,21 @@ func TestMetricsEndpoint(t *testing.T) {
 	}
 }
 
+func TestMetricsOnTheirOwnPort(t *testing.T) {
+	s := newTestServer(t, Options{MetricsElsewhere: true})
+	if rec := do(t, s.Handler(), http.MethodGet, "/metrics", ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("GET /metrics on the API port = %d, want 404", rec.Code)
+	}
+	for _, path := range []string{"/metrics", "/healthz", "/readyz"} {
+		if rec := do(t, s.MetricsHandler(), http.MethodGet, path, ""); rec.Code != http.StatusOK {
+			t.Errorf("GET %s on the metrics port = %d", path, rec.Code)
+		}
+	}
+	if rec := do(t, s.MetricsHandler(), http.MethodGet, "/{{plural resource}}", ""); rec.Code != http.StatusNotFound {
+		t.Errorf("the API is served on the metrics port: %d", rec.Code)
+	}
+}
+
 {{/if}}
 func TestWithoutMetrics(t *testing.T) {
 	s := New(Options{})
@@ -180,154 +207,5 @@ func TestWithoutMetrics(t *testing.T) {
 	}
 	if rec := do(t, s.Handler(), http.MethodGet, "/{{plural resource}}", ""); rec.Code != http.StatusOK {
 		t.Fatalf("GET /{{plural resource}} = %d", rec.Code)
-	}
-}
-
-// serve runs s on a loopback listener and returns its base URL and a
-// function that cancels the context and returns Serve's result.
-func serve(t *testing.T, s *Server) (string, func() error) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	var once sync.Once
-	var result error
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case result = <-done:
-			case <-time.After(5 * time.Second):
-				t.Fatal("Serve did not return after cancel")
-			}
-		})
-		return result
-	}
-	t.Cleanup(func() { _ = stop() })
-	return "http://" + ln.Addr().String(), stop
-}
-
-// client opens a new connection per request. A keep-alive transport may dial
-// a spare connection it never uses, and Shutdown waits up to five seconds for
-// such never-used connections.
-var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-
-func get(t *testing.T, url string) int {
-	t.Helper()
-	resp, err := client.Get(url)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
-	return resp.StatusCode
-}
-
-func TestServeLifecycle(t *testing.T) {
-	var logs bytes.Buffer
-	var mu sync.Mutex
-	s := New(Options{Logger: slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil))})
-	base, stop := serve(t, s)
-
-	// Serve marks the server ready before it starts waiting.
-	if code := get(t, base+"/readyz"); code != http.StatusOK {
-		t.Fatalf("GET /readyz while serving = %d", code)
-	}
-	if err := stop(); err != nil {
-		t.Fatalf("Serve returned %v after a clean shutdown", err)
-	}
-	if s.ready.Load() {
-		t.Fatal("still ready after shutdown")
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, msg := range []string{`"msg":"listening"`, `"msg":"shutting down"`, `"msg":"stopped"`} {
-		if !strings.Contains(logs.String(), msg) {
-			t.Errorf("log lacks %s:\n%s", msg, logs.String())
-		}
-	}
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
-}
-
-func TestShutdownDelayFailsReadiness(t *testing.T) {
-	s := New(Options{ShutdownDelay: time.Hour})
-	base, stop := serve(t, s)
-
-	var during int
-	var slept time.Duration
-	s.sleep = func(d time.Duration) {
-		slept = d
-		// Still serving, but no longer ready: exactly what a load balancer
-		// must see during the delay.
-		during = get(t, base+"/readyz")
-	}
-	if err := stop(); err != nil {
-		t.Fatalf("Serve: %v", err)
-	}
-	if slept != time.Hour || during != http.StatusServiceUnavailable {
-		t.Fatalf("slept %v, /readyz during delay = %d; want 1h and 503", slept, during)
-	}
-}
-
-func TestShutdownTimeout(t *testing.T) {
-	s := New(Options{ShutdownTimeout: 20 * time.Millisecond})
-	entered, release := make(chan struct{}), make(chan struct{})
-	s.mux.HandleFunc("GET /block", func(w http.ResponseWriter, r *http.Request) {
-		close(entered)
-		<-release
-	})
-	base, stop := serve(t, s)
-
-	go func() {
-		if resp, err := client.Get(base + "/block"); err == nil {
-			_ = resp.Body.Close()
-		}
-	}()
-	<-entered
-	err := stop()
-	close(release)
-	if err == nil || !strings.Contains(err.Error(), "did not finish within 20ms") {
-		t.Fatalf("Serve = %v, want a shutdown timeout error", err)
-	}
-}
-
-func TestServeListenerFailure(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = ln.Close()
-	s := New(Options{})
-	err = s.Serve(context.Background(), ln)
-	if err == nil || !strings.Contains(err.Error(), "serve:") {
-		t.Fatalf("Serve on a closed listener = %v", err)
-	}
-	if s.ready.Load() {
-		t.Fatal("ready after a failed Serve")
-	}
-}
-
-func TestListenAndServe(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // shut down as soon as it is up
-	if err := New(Options{}).ListenAndServe(ctx, "127.0.0.1:0"); err != nil {
-		t.Fatalf("ListenAndServe: %v", err)
-	}
-	if err := New(Options{}).ListenAndServe(ctx, "127.0.0.1:-1"); err == nil || !strings.Contains(err.Error(), "listen on") {
-		t.Fatalf("ListenAndServe on a bad address = %v", err)
 	}
 }

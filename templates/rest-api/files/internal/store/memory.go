@@ -15,6 +15,7 @@ type InMemory struct {
 	mu    sync.RWMutex
 	items map[string]{{pascal_case resource}}
 	ids   []string // in creation order, so List is deterministic
+	max   int      // most items held; 0 means no limit
 
 	now   func() time.Time
 	newID func() string
@@ -22,10 +23,13 @@ type InMemory struct {
 
 var _ {{pascal_case resource}}Store = (*InMemory)(nil)
 
-// NewInMemory returns an empty in-memory store.
-func NewInMemory() *InMemory {
+// NewInMemory returns an empty in-memory store that holds at most maxItems
+// items (0 means no limit). Without a limit, anyone who can POST can make the
+// process run out of memory.
+func NewInMemory(maxItems int) *InMemory {
 	return &InMemory{
 		items: make(map[string]{{pascal_case resource}}),
+		max:   max(maxItems, 0),
 		now:   func() time.Time { return time.Now().UTC() },
 		newID: randomID,
 	}
@@ -72,6 +76,9 @@ func (m *InMemory) Create(_ context.Context, o {{pascal_case resource}}) ({{pasc
 	m.mu.Lock()
 	defer m.mu.Unlock()
 
+	if m.max > 0 && len(m.ids) >= m.max {
+		return {{pascal_case resource}}{}, ErrFull
+	}
 	o.ID = m.newID()
 	o.CreatedAt = m.now()
 	o.UpdatedAt = o.CreatedAt

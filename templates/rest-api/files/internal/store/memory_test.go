@@ -12,7 +12,7 @@ import (
 // newTestInMemory returns a store with a fake clock and sequential IDs, so
 // assertions do not depend on time or randomness.
 func newTestInMemory() *InMemory {
-	m := NewInMemory()
+	m := NewInMemory(0)
 	clock := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	m.now = func() time.Time {
 		clock = clock.Add(time.Second)
@@ -120,7 +120,7 @@ func TestInMemoryListPagination(t *testing.T) {
 }
 
 func TestInMemoryRandomIDs(t *testing.T) {
-	m := NewInMemory()
+	m := NewInMemory(0)
 	a, _ := m.Create(context.Background(), {{pascal_case resource}}{Name: "a"})
 	b, _ := m.Create(context.Background(), {{pascal_case resource}}{Name: "b"})
 	if len(a.ID) != 32 || a.ID == b.ID {
@@ -134,7 +134,7 @@ func TestInMemoryRandomIDs(t *testing.T) {
 // TestInMemoryConcurrent is meant for `go test -race`.
 func TestInMemoryConcurrent(t *testing.T) {
 	ctx := context.Background()
-	m := NewInMemory()
+	m := NewInMemory(0)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
@@ -158,5 +158,23 @@ func TestInMemoryConcurrent(t *testing.T) {
 	wg.Wait()
 	if _, total, _ := m.List(ctx, 0, 1); total != 8*12 {
 		t.Fatalf("total = %d, want %d", total, 8*12)
+	}
+}
+
+func TestInMemoryFull(t *testing.T) {
+	ctx := context.Background()
+	m := NewInMemory(2)
+	a, _ := m.Create(ctx, {{pascal_case resource}}{Name: "a"})
+	if _, err := m.Create(ctx, {{pascal_case resource}}{Name: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Create(ctx, {{pascal_case resource}}{Name: "c"}); !errors.Is(err, ErrFull) {
+		t.Fatalf("third Create: err = %v, want ErrFull", err)
+	}
+	if err := m.Delete(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Create(ctx, {{pascal_case resource}}{Name: "c"}); err != nil {
+		t.Fatalf("Create after Delete: %v", err)
 	}
 }

@@ -13,6 +13,9 @@ import (
 // ErrNotFound is returned when no {{lower (title_case resource)}} has the requested ID.
 var ErrNotFound = errors.New("not found")
 
+// ErrFull is returned by Create when the store holds as many items as it may.
+var ErrFull = errors.New("the store is full")
+
 // {{pascal_case resource}} is the stored resource as the API returns it.
 type {{pascal_case resource}} struct {
 	ID          string    `json:"id"`
@@ -31,7 +34,8 @@ type {{pascal_case resource}}Store interface {
 	List(ctx context.Context, offset, limit int) ([]{{pascal_case resource}}, int, error)
 	// Get returns the item with the given ID or ErrNotFound.
 	Get(ctx context.Context, id string) ({{pascal_case resource}}, error)
-	// Create stores a new item; the store assigns ID and timestamps.
+	// Create stores a new item; the store assigns ID and timestamps. It
+	// returns ErrFull when there is no room for another item.
 	Create(ctx context.Context, item {{pascal_case resource}}) ({{pascal_case resource}}, error)
 	// Replace overwrites the fields of an existing item, keeping its ID and
 	// creation time, or returns ErrNotFound.

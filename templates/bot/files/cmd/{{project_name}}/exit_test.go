@@ -1,0 +1,1 @@
+{{> go/cmd/main_test logger=true}}

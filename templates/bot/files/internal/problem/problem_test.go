@@ -1,0 +1,1 @@
+{{> go/problem/problem_test}}
