@@ -110,7 +110,9 @@ impl ProjectRecord {
     }
 
     pub fn from_yaml(text: &str) -> Result<Self> {
-        serde_saphyr::from_str(text).context("parsing .scaffold.yaml")
+        serde_saphyr::from_str(text)
+            .map_err(|err| anyhow::anyhow!(crate::answers::plain_yaml_error(&err)))
+            .context("parsing .scaffold.yaml")
     }
 }
 
