@@ -2,6 +2,7 @@
 
 mod duration;
 mod given;
+mod placeholder;
 mod resolve;
 mod text;
 mod value;
@@ -10,6 +11,7 @@ mod yaml;
 use serde_json::{Map, Value};
 
 pub use given::{GivenSource, collect_given, recorded_answers};
+pub use placeholder::{PLACEHOLDER_AUTHOR, PLACEHOLDER_HANDLE, placeholders, warn_placeholders};
 pub use resolve::{Resolution, resolve};
 pub use value::{check, coerce, display, parse_text, zero};
 pub use yaml::{MAX_ANSWERS_BYTES, plain_yaml_error, read_answers_file};

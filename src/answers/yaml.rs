@@ -68,7 +68,10 @@ pub fn plain_yaml_error(err: &serde_saphyr::Error) -> String {
         .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
         .unwrap_or_default();
     let lower = first.to_ascii_lowercase();
-    let reason = if lower.contains("budget") {
+    let reason = if ["budget", "limits breached", "too complex"]
+        .iter()
+        .any(|word| lower.contains(word))
+    {
         "it is too large or nests too deeply (aliases and anchors included) to be an answers document".to_owned()
     } else if lower.contains("duplicate") {
         "a key appears twice: keep one of them".to_owned()
@@ -130,7 +133,7 @@ mod tests {
             ));
         }
         let budget = error_for(&bomb);
-        assert!(budget.contains("too large"), "{budget}");
+        assert!(budget.contains("nests too deeply"), "{budget}");
         for message in [
             duplicate,
             budget,
@@ -139,6 +142,7 @@ mod tests {
         ] {
             assert!(!message.contains("Policy"), "{message}");
             assert!(!message.contains("budget"), "{message}");
+            assert!(!message.contains("breached"), "{message}");
             assert!(!message.contains('\n'), "{message}");
         }
     }

@@ -128,6 +128,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
             )
         );
     }
+    crate::answers::warn_placeholders(&resolution.answers);
     Ok(ExitStatus::Success)
 }
 
@@ -298,6 +299,7 @@ impl Summary<'_> {
             "git": self.git,
             "components": self.components,
             "answers": self.answers,
+            "placeholders": crate::answers::placeholders(self.answers),
             "files": files,
         });
         let mut out = std::io::stdout().lock();
