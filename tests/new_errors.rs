@@ -444,12 +444,12 @@ fn project_names_go_treats_specially_are_refused() {
             &["invalid project name", "reserved", "./..."],
         );
     }
-    let long = "a".repeat(64);
+    let long = "a".repeat(41);
     refused(
         &sandbox,
         &["new", "rest-api", &long, "--defaults"],
         2,
-        &["invalid project name", "use at most 63"],
+        &["invalid project name", "use at most 40"],
     );
     for name in ["_orders", ".orders"] {
         refused(

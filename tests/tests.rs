@@ -11,4 +11,5 @@ mod interactive;
 mod list;
 mod new_errors;
 mod new_output;
+mod properties;
 mod snapshots;

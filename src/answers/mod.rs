@@ -2,6 +2,7 @@
 
 mod duration;
 mod given;
+mod gopath;
 mod placeholder;
 mod resolve;
 mod text;

@@ -4,6 +4,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::duration::parse_go_duration;
+use super::gopath::check_module_path;
 use super::text::refused_char;
 use crate::pack::manifest::{Format, Validation};
 use crate::pack::{Variable, VariableKind};
@@ -118,6 +119,7 @@ pub fn check(var: &Variable, value: &Value) -> Result<(), String> {
     }
     match rule.format {
         Some(Format::Duration) => parse_go_duration(&text).map(drop),
+        Some(Format::GoModulePath) => check_module_path(&text),
         None => Ok(()),
     }
 }

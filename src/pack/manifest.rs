@@ -155,7 +155,8 @@ pub struct Validation {
     /// Values refused because generated code already uses them, each group with its reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forbid: Vec<Forbidden>,
-    /// A syntax checked by scaffold itself: `duration` is a Go `time.Duration`.
+    /// A syntax checked by scaffold itself: `duration` (a Go `time.Duration`) or
+    /// `go-module-path` (a path `go build` accepts in go.mod).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<Format>,
     /// Allows line breaks (LF) and tabs in a string; other control characters stay refused.
@@ -177,6 +178,8 @@ pub struct Forbidden {
 pub enum Format {
     /// What Go's `time.ParseDuration` accepts, so the generated program can parse its default.
     Duration,
+    /// A module path the go command accepts in go.mod.
+    GoModulePath,
 }
 
 /// A glob over template paths and the condition under which those files are rendered.
