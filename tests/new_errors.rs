@@ -411,6 +411,8 @@ fn resource_names_that_collide_with_generated_code_are_refused_with_the_reason()
         // Duplicate schema keys in api/openapi.yaml.
         ("status", "Status, Problem and FieldError schemas"),
         ("problem", "Problem"),
+        // `True:` as a schema key reads as a YAML boolean (yamllint: truthy).
+        ("true", "YAML boolean or null"),
         // One spelling per identifier: in_memory_ and in__memory are in_memory to Go.
         ("in__memory", "single underscores"),
         ("in_memory_", "single underscores"),

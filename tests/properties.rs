@@ -23,7 +23,7 @@ use crate::support::{Sandbox, check_output, go_env, require_tool};
 /// Answer sets per pack (the bot's are split between its two platforms).
 const PER_PACK: usize = 200;
 /// Projects built with the Go toolchain, spread over the packs.
-const GO_SAMPLE: usize = 24;
+const GO_SAMPLE: usize = 20;
 const SEED: [u8; 32] = *b"scaffold answers property seed!!";
 
 /// Pieces of text chosen to break naive escaping in YAML, JSON, Go, Markdown, HTML and
@@ -456,6 +456,44 @@ fn per_pack() -> usize {
         .unwrap_or(PER_PACK)
 }
 
+/// YAML files as written, not Helm templates (Go templates until helm renders them; the
+/// component tests lint the rendered chart).
+fn is_linted_yaml(path: &str) -> bool {
+    let chart_template = path.starts_with("deploy/helm/") && path.contains("/templates/");
+    (path.ends_with(".yaml") || path.ends_with(".yml")) && !chart_template
+}
+
+/// Writes `files` under the case's directory; each must be UTF-8 without control
+/// characters, and JSON files must parse.
+fn write_and_check(root: &Path, case: &Case, files: &[scaffold::render::RenderedFile]) {
+    let dir = root.join(&case.dir);
+    for file in files {
+        let path = dir.join(&file.path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &file.contents).unwrap();
+        let text = std::str::from_utf8(&file.contents).unwrap_or_else(|err| {
+            panic!(
+                "{}/{}: not UTF-8: {err}\n{:#?}",
+                case.dir, file.path, case.answers
+            )
+        });
+        if let Some((at, c)) = control_character(text) {
+            panic!(
+                "{}/{}: control character {c:?} at byte {at}\nanswers: {:#?}",
+                case.dir, file.path, case.answers
+            );
+        }
+        if file.path.ends_with(".json") {
+            serde_json::from_str::<Value>(text).unwrap_or_else(|err| {
+                panic!(
+                    "{}/{}: invalid JSON: {err}\n{:#?}",
+                    case.dir, file.path, case.answers
+                )
+            });
+        }
+    }
+}
+
 #[test]
 fn random_legal_answers_render_clean_yaml_json_and_go() {
     let yamllint = require_tool("yamllint");
@@ -463,41 +501,44 @@ fn random_legal_answers_render_clean_yaml_json_and_go() {
     let sandbox = Sandbox::new();
     let root = sandbox.work();
     let catalog = pack::builtin_catalog().unwrap();
-    let engine = Engine::new().unwrap();
     let cases = generate_cases(&catalog);
 
+    // Rendering dominates: one engine per thread (an engine is not shared between threads).
     let started = std::time::Instant::now();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let chunk = cases.len().div_ceil(threads);
+    let rendered: Vec<Vec<(usize, Vec<scaffold::render::RenderedFile>)>> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = cases
+                .chunks(chunk)
+                .enumerate()
+                .map(|(n, part)| {
+                    let (catalog, root) = (&catalog, &root);
+                    scope.spawn(move || {
+                        let engine = Engine::new().unwrap();
+                        part.iter()
+                            .enumerate()
+                            .map(|(i, case)| {
+                                let files = render(catalog, &engine, root, case);
+                                write_and_check(root, case, &files);
+                                (n * chunk + i, files)
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+
     let mut yaml_files: Vec<PathBuf> = Vec::new();
     let mut distinct_yaml = std::collections::HashSet::new();
     let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for case in &cases {
-        let files = render(&catalog, &engine, &root, case);
-        let dir = root.join(&case.dir);
+    for (index, files) in rendered.into_iter().flatten() {
+        let case = &cases[index];
         let entry = counts.entry(case.pack).or_default();
         entry.0 += 1;
-        // Helm templates are Go templates until helm renders them; the chart is linted
-        // by the component tests.
-        let chart_templates =
-            |path: &str| path.starts_with("deploy/helm/") && path.contains("/templates/");
         for file in &files {
-            let path = dir.join(&file.path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(&path, &file.contents).unwrap();
-            let text = std::str::from_utf8(&file.contents).unwrap_or_else(|err| {
-                panic!(
-                    "{}/{}: not UTF-8: {err}\n{:#?}",
-                    case.dir, file.path, case.answers
-                )
-            });
-            if let Some((at, c)) = control_character(text) {
-                panic!(
-                    "{}/{}: control character {c:?} at byte {at}\nanswers: {:#?}",
-                    case.dir, file.path, case.answers
-                );
-            }
-            if (file.path.ends_with(".yaml") || file.path.ends_with(".yml"))
-                && !chart_templates(&file.path)
-            {
+            if is_linted_yaml(&file.path) {
                 entry.1 += 1;
                 // Identical files get identical verdicts: lint each content once.
                 if distinct_yaml.insert(file.contents.clone()) {
@@ -505,12 +546,6 @@ fn random_legal_answers_render_clean_yaml_json_and_go() {
                 }
             }
             if file.path.ends_with(".json") {
-                serde_json::from_str::<Value>(text).unwrap_or_else(|err| {
-                    panic!(
-                        "{}/{}: invalid JSON: {err}\n{:#?}",
-                        case.dir, file.path, case.answers
-                    )
-                });
                 entry.2 += 1;
             }
         }
@@ -594,4 +629,100 @@ fn random_legal_answers_render_clean_yaml_json_and_go() {
         started.elapsed() - rendered_in - linted_in,
     );
     assert!(cases.len() >= 3 * per_pack() && sample.len() >= 20);
+}
+
+/// The `forbid:` list of the rest-api `resource` variable must cover every name the
+/// templates declare that a resource could collide with: identifiers of the store package
+/// (`type {{pascal_case resource}}` sits beside them), OpenAPI schemas and tags, and fixed
+/// routes. When a template adds such a name, this test names the value to forbid.
+#[test]
+fn reserved_resource_names_cover_what_the_templates_declare() {
+    use heck::{ToSnakeCase, ToUpperCamelCase};
+    let catalog = pack::builtin_catalog().unwrap();
+    let rest = catalog.get("rest-api").unwrap();
+    let resource = rest.variable("resource").unwrap();
+    let refused = |name: &str| scaffold::answers::check(resource, &Value::from(name)).is_err();
+    let file = |path: &str| {
+        let file = rest
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("rest-api has no files/{path}"));
+        String::from_utf8(file.contents.to_vec()).unwrap()
+    };
+    let mut clashes: Vec<(String, String)> = Vec::new();
+
+    // Identifiers beside `type {{pascal_case resource}}` and `{{pascal_case resource}}Store`.
+    let declaration = regex::Regex::new(r"(?m)^(?:func|type|var|const)\s+([A-Za-z_]\w*)").unwrap();
+    let store_files: Vec<&str> = rest
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.starts_with("internal/store/") && p.ends_with(".go"))
+        .collect();
+    assert!(!store_files.is_empty());
+    for path in store_files {
+        for found in declaration.captures_iter(&file(path)) {
+            let name = &found[1];
+            for stem in [Some(name), name.strip_suffix("Store")]
+                .into_iter()
+                .flatten()
+            {
+                let candidate = stem.to_snake_case();
+                if candidate.to_upper_camel_case() == stem {
+                    clashes.push((candidate, format!("{path}: {name}")));
+                }
+            }
+        }
+    }
+    // OpenAPI schema names (`{{pascal_case resource}}` is one) and tags (its plural is one).
+    let spec = file("api/openapi.yaml");
+    // Block helpers sit on lines of their own; other tags become plain text.
+    let spec: String = spec
+        .lines()
+        .filter(|line| !line.starts_with("{{#") && !line.starts_with("{{/"))
+        .map(|line| format!("{}\n", line.replace("{{", "x").replace("}}", "x")))
+        .collect();
+    let spec: Value = serde_saphyr::from_str(&spec).unwrap();
+    for name in spec["components"]["schemas"].as_object().unwrap().keys() {
+        let candidate = name.to_snake_case();
+        if candidate.to_upper_camel_case() == *name {
+            clashes.push((candidate, format!("api/openapi.yaml: schema {name}")));
+        }
+    }
+    let mut fixed_paths: Vec<String> = spec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| tag["name"].as_str().unwrap().to_owned())
+        .collect();
+    // Routes the server registers for itself.
+    let route = regex::Regex::new(r#"handle\("[A-Z]+ /([a-z_]+)""#).unwrap();
+    for found in route.captures_iter(&file("internal/server/server.go")) {
+        fixed_paths.push(found[1].to_owned());
+    }
+    for path in fixed_paths {
+        let singulars = [
+            path.strip_suffix("ies").map(|s| format!("{s}y")),
+            path.strip_suffix("es").map(str::to_owned),
+            path.strip_suffix('s').map(str::to_owned),
+        ];
+        for candidate in singulars.into_iter().flatten() {
+            if scaffold::render::plural(&candidate) == path {
+                clashes.push((candidate, format!("route or tag /{path}")));
+            }
+        }
+    }
+
+    let unrefused: Vec<String> = clashes
+        .iter()
+        .filter(|(candidate, _)| !refused(candidate))
+        .map(|(candidate, what)| format!("`{candidate}` ({what})"))
+        .collect();
+    assert!(
+        unrefused.is_empty(),
+        "add these to the `forbid:` list of `resource` in templates/rest-api/pack.yaml: {}",
+        unrefused.join(", ")
+    );
+    assert!(clashes.len() >= 8, "found only {clashes:?}");
 }

@@ -196,7 +196,10 @@ mod tests {
             "one two three four\n    five six seven eight\n    nine ten eleven\n    twelve"
         );
         for line in format!("    {wrapped}").lines() {
-            assert!(line.chars().count() <= 24 || !line.trim().contains(' '), "{line}");
+            assert!(
+                line.chars().count() <= 24 || !line.trim().contains(' '),
+                "{line}"
+            );
         }
         assert_eq!(wrap("short", 80, 4), "short");
         assert_eq!(wrap(&"x".repeat(100), 80, 4), "x".repeat(100));
