@@ -96,7 +96,7 @@ pub fn recorded_answers(
         return Ok(answers);
     }
     Err(usage(format!(
-        "{} recorded in {}: {}; correct {} there (scaffold records only valid answers)",
+        "{} recorded in {}: {}; correct {} there",
         if problems.len() == 1 {
             "an invalid answer is".to_owned()
         } else {
