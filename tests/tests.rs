@@ -12,4 +12,5 @@ mod list;
 mod new_errors;
 mod new_output;
 mod properties;
+mod reserved_names;
 mod snapshots;
