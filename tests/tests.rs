@@ -20,6 +20,8 @@ mod pack_errors;
 mod pack_git;
 mod packs;
 mod security_checks;
+mod properties;
+mod reserved_names;
 mod snapshots;
 mod update;
 mod update_versions;

@@ -1,14 +1,21 @@
 //! Answers: the built-in values, what the user gave, and resolving every variable.
 
+mod duration;
 mod given;
+mod gopath;
+mod placeholder;
 mod resolve;
+mod text;
 mod value;
+mod yaml;
 
 use serde_json::{Map, Value};
 
-pub use given::{GivenSource, collect_given};
+pub use given::{GivenSource, collect_given, recorded_answers};
+pub use placeholder::{PLACEHOLDER_AUTHOR, PLACEHOLDER_HANDLE, placeholders, warn_placeholders};
 pub use resolve::{Resolution, resolve};
 pub use value::{check, coerce, display, parse_text, zero};
+pub use yaml::{MAX_ANSWERS_BYTES, plain_yaml_error, read_answers_file};
 
 use crate::git::Identity;
 use crate::pack::Pack;

@@ -3,6 +3,10 @@
 use regex::Regex;
 use serde_json::Value;
 
+use super::duration::parse_go_duration;
+use super::gopath::check_module_path;
+use super::text::refused_char;
+use crate::pack::manifest::{Format, Validation};
 use crate::pack::{Variable, VariableKind};
 
 /// Parses what a user typed (or passed to `--set`) into the variable's type.
@@ -55,8 +59,9 @@ pub fn coerce(var: &Variable, value: &Value) -> Result<Value, String> {
     }
 }
 
-/// Applies the variable's range (`min`, `max`) and validation regex, which sees the value
-/// as text so that it works for every type.
+/// Applies the variable's range (`min`, `max`), then its `validate` rules: single-line text
+/// for strings, `max_length`, the regex (which sees the value as text so that it works for
+/// every type), the forbidden values and the `format`.
 pub fn check(var: &Variable, value: &Value) -> Result<(), String> {
     if let Some(number) = value.as_i64() {
         let too_small = var.min.is_some_and(|min| number < min);
@@ -73,17 +78,63 @@ pub fn check(var: &Variable, value: &Value) -> Result<(), String> {
             ));
         }
     }
-    let Some(rule) = &var.validate else {
-        return Ok(());
-    };
+    let default_rule = Validation::default();
+    let rule = var.validate.as_ref().unwrap_or(&default_rule);
     let text = display(value);
-    let regex = Regex::new(&rule.regex).map_err(|err| format!("has an invalid regex: {err}"))?;
-    if regex.is_match(&text) {
-        Ok(())
-    } else if text.is_empty() {
-        Err(format!("it must not be empty: {}", rule.message))
+    if let Value::String(text) = value
+        && let Some(found) = refused_char(text, rule.multiline)
+    {
+        return Err(format!(
+            "{} contains {found}: {}",
+            quoted_for_message(text),
+            if rule.multiline {
+                "remove it"
+            } else {
+                "give it on one line of plain text"
+            }
+        ));
+    }
+    if let Some(max) = rule.max_length
+        && text.chars().count() > max
+    {
+        return Err(format!(
+            "{} is {} characters long: use at most {max}",
+            quoted_for_message(&text),
+            text.chars().count(),
+        ));
+    }
+    if !rule.regex.is_empty() {
+        let regex =
+            Regex::new(&rule.regex).map_err(|err| format!("has an invalid regex: {err}"))?;
+        if !regex.is_match(&text) {
+            return Err(if text.is_empty() {
+                format!("it must not be empty: {}", rule.message)
+            } else {
+                format!("`{text}` is not valid: {}", rule.message)
+            });
+        }
+    }
+    if let Some(group) = rule.forbid.iter().find(|g| g.values.contains(&text)) {
+        return Err(format!("`{text}` is reserved: {}", group.message));
+    }
+    match rule.format {
+        Some(Format::Duration) => parse_go_duration(&text).map(drop),
+        Some(Format::GoModulePath) => check_module_path(&text),
+        None => Ok(()),
+    }
+}
+
+/// The value in backticks, shortened and with invisible characters escaped, so that an
+/// error about a bad value stays on one readable line.
+fn quoted_for_message(text: &str) -> String {
+    const SHOWN: usize = 40;
+    let escaped: String = text.chars().flat_map(char::escape_debug).collect();
+    let escaped = escaped.replace('`', "'");
+    if escaped.chars().count() > SHOWN {
+        let head: String = escaped.chars().take(SHOWN).collect();
+        format!("`{head}…`")
     } else {
-        Err(format!("`{text}` is not valid: {}", rule.message))
+        format!("`{escaped}`")
     }
 }
 

@@ -234,11 +234,8 @@ fn given_answers(
 ) -> Result<Map<String, Value>> {
     let mut given = Map::new();
     if let Some(record) = record {
-        for (key, value) in &record.answers {
-            if composed.variable(key).is_some() {
-                given.insert(key.clone(), value.clone());
-            }
-        }
+        let path = args.dir.join(project_record::FILE_NAME);
+        given = crate::answers::recorded_answers(composed, &record.answers, &path)?;
     }
     if !given.contains_key("module_path") {
         given.insert("module_path".into(), Value::from(module));

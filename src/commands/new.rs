@@ -197,6 +197,7 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
             )
         );
     }
+    crate::answers::warn_placeholders(&resolution.answers);
     Ok(ExitStatus::Success)
 }
 
@@ -426,6 +427,7 @@ impl Summary<'_> {
             "git": self.git,
             "components": self.components,
             "answers": self.answers,
+            "placeholders": crate::answers::placeholders(self.answers),
             "files": files,
         });
         let mut out = std::io::stdout().lock();

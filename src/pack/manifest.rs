@@ -155,12 +155,49 @@ impl VariableKind {
     }
 }
 
-/// A regular expression a value must match, with the message shown when it does not.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Rules a value must follow beyond its type. Every rule is optional; the first one broken
+/// is reported. String values are single-line unless `multiline` says otherwise.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Validation {
+    /// A regular expression the value (as text) must match; empty matches anything.
+    #[serde(default)]
     pub regex: String,
+    /// Shown when `regex` does not match.
+    #[serde(default)]
     pub message: String,
+    /// The most characters a string may have, e.g. where a name ends up in a
+    /// Kubernetes object name or a line of YAML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// Values refused because generated code already uses them, each group with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbid: Vec<Forbidden>,
+    /// A syntax checked by scaffold itself: `duration` (a Go `time.Duration`) or
+    /// `go-module-path` (a path `go build` accepts in go.mod).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// Allows line breaks (LF) and tabs in a string; other control characters stay refused.
+    #[serde(default)]
+    pub multiline: bool,
+}
+
+/// Values a variable may not take, and why.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forbidden {
+    pub values: Vec<String>,
+    pub message: String,
+}
+
+/// A value syntax scaffold checks itself, where a regex cannot (ranges, overflow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// What Go's `time.ParseDuration` accepts, so the generated program can parse its default.
+    Duration,
+    /// A module path the go command accepts in go.mod.
+    GoModulePath,
 }
 
 /// A glob over template paths and the condition under which those files are rendered.

@@ -158,6 +158,7 @@ impl ProjectRecord {
         options.folded_wrap_chars = 56;
         let body = serde_saphyr::to_string_with_options(self, options)
             .context("serialising .scaffold.yaml")?;
+        let body = self.rewrap_long_answers(&body);
         Ok(format!(
             "---\n\
              # Written by scaffold when this project was generated. Keep it under version\n\
@@ -191,6 +192,40 @@ impl ProjectRecord {
             block.push_str(&format!("  {key}:\n    {hash}\n"));
         }
         block
+    }
+
+    /// Answers the serializer quoted on one line past 80 columns (text with `"`, `: ` or
+    /// `#` cannot be folded plainly), rewritten as double-quoted text wrapped with escaped
+    /// line breaks, which reads back exactly.
+    fn rewrap_long_answers(&self, body: &str) -> String {
+        const WIDTH: usize = 80;
+        let mut out = String::with_capacity(body.len());
+        let mut in_answers = false;
+        for line in body.lines() {
+            if !line.starts_with(' ') {
+                in_answers = line == "answers:";
+            }
+            let long_answer = line
+                .strip_prefix("  ")
+                .filter(|_| in_answers && line.chars().count() > WIDTH)
+                .and_then(|entry| entry.split_once(": "))
+                .and_then(|(key, _)| match self.answers.get(key) {
+                    Some(Value::String(text)) => Some((key, text)),
+                    _ => None,
+                });
+            match long_answer {
+                Some((key, text)) => {
+                    let first_column = 2 + key.chars().count() + 2;
+                    let quoted = crate::render::yaml_quoted(text, first_column, 4, WIDTH);
+                    out.push_str(&format!("  {key}: {quoted}\n"));
+                }
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+        out
     }
 
     /// A record for a Go project that scaffold did not generate, holding only answers.
@@ -227,7 +262,9 @@ impl ProjectRecord {
     }
 
     pub fn from_yaml(text: &str) -> Result<Self> {
-        serde_saphyr::from_str(text).context("parsing .scaffold.yaml")
+        serde_saphyr::from_str(text)
+            .map_err(|err| anyhow::anyhow!(crate::answers::plain_yaml_error(&err)))
+            .context("parsing .scaffold.yaml")
     }
 }
 

@@ -19,6 +19,10 @@ handlebars_helper!(upper: |s: str| s.to_uppercase());
 handlebars_helper!(lower: |s: str| s.to_lowercase());
 handlebars_helper!(plural_helper: |s: str| plural(s));
 handlebars_helper!(json: |value: Json| value.to_string());
+handlebars_helper!(yaml_str: |value: Json| yaml_quoted(&value.render(), 0, 0, usize::MAX));
+handlebars_helper!(wrap_helper: |text: str, width: u64, indent: u64| {
+    wrap(text, width as usize, indent as usize)
+});
 handlebars_helper!(default_helper: |value: Json, fallback: Json| {
     if is_truthy(value) { value.clone() } else { fallback.clone() }
 });
@@ -42,6 +46,8 @@ pub fn register(registry: &mut Handlebars<'_>) {
     registry.register_helper("lower", Box::new(lower));
     registry.register_helper("plural", Box::new(plural_helper));
     registry.register_helper("json", Box::new(json));
+    registry.register_helper("yaml_str", Box::new(yaml_str));
+    registry.register_helper("wrap", Box::new(wrap_helper));
     registry.register_helper("default", Box::new(default_helper));
     registry.register_helper("contains", Box::new(contains));
     registry.register_helper("year", Box::new(year));
@@ -75,6 +81,84 @@ fn is_truthy(value: &Value) -> bool {
     }
 }
 
+/// `{{wrap text 80 4}}`: `text` broken at spaces into lines of at most `width` columns,
+/// for a template line that starts with `indent` spaces; later lines get the same indent.
+/// A word longer than a line stays whole. Used inside YAML block scalars, where a long
+/// answer would otherwise run past the line length linters allow.
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let room = width.saturating_sub(indent).max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+            lines.push(std::mem::take(&mut line));
+        } else if !lines.is_empty() || !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.join(&format!("\n{}", " ".repeat(indent)))
+}
+
+/// `text` as a YAML double-quoted scalar that starts `first_column` characters into its
+/// line and keeps every line within `width` columns: long text continues on lines indented
+/// by `indent`, joined by escaped line breaks, so it reads back exactly as given whatever
+/// it holds (quotes, `: `, `#`, backslashes, any Unicode).
+pub fn yaml_quoted(text: &str, first_column: usize, indent: usize, width: usize) -> String {
+    // Each character as it is written between double quotes.
+    let units: Vec<String> = text.chars().map(yaml_escape).collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::from("\"");
+    let mut column = first_column + 1;
+    let mut start = true;
+    for (unit, c) in units.iter().zip(text.chars()) {
+        // A continuation line loses its leading spaces unless they are escaped.
+        let unit = if start && c == ' ' && !lines.is_empty() {
+            "\\ "
+        } else {
+            unit.as_str()
+        };
+        let len = unit.chars().count();
+        // Room for the unit and a closing `\` (or `"`).
+        if !start && column + len + 1 > width {
+            line.push('\\');
+            lines.push(std::mem::take(&mut line));
+            line = " ".repeat(indent);
+            column = indent;
+            let unit = if c == ' ' { "\\ " } else { unit };
+            line.push_str(unit);
+            column += unit.chars().count();
+            continue;
+        }
+        line.push_str(unit);
+        column += len;
+        start = false;
+    }
+    line.push('"');
+    lines.push(line);
+    lines.join("\n")
+}
+
+/// One character as it is written in a YAML double-quoted scalar.
+fn yaml_escape(c: char) -> String {
+    match c {
+        '"' => "\\\"".to_owned(),
+        '\\' => "\\\\".to_owned(),
+        '\n' => "\\n".to_owned(),
+        '\t' => "\\t".to_owned(),
+        '\r' => "\\r".to_owned(),
+        '\u{85}' => "\\N".to_owned(),
+        '\u{a0}' => "\\_".to_owned(),
+        '\u{2028}' => "\\L".to_owned(),
+        '\u{2029}' => "\\P".to_owned(),
+        c if c.is_control() || c == '\u{feff}' || u32::from(c) & 0xfffe == 0xfffe => {
+            format!("\\u{:04X}", u32::from(c))
+        }
+        c => c.to_string(),
+    }
+}
+
 /// English plural of a lowercase identifier's last word, good enough for resource names.
 pub fn plural(word: &str) -> String {
     const IRREGULAR: &[(&str, &str)] = &[("person", "people"), ("child", "children")];
@@ -102,6 +186,48 @@ pub fn plural(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        let text = "one two three four five six seven eight nine ten eleven twelve";
+        let wrapped = wrap(text, 24, 4);
+        assert_eq!(
+            wrapped,
+            "one two three four\n    five six seven eight\n    nine ten eleven\n    twelve"
+        );
+        for line in format!("    {wrapped}").lines() {
+            assert!(
+                line.chars().count() <= 24 || !line.trim().contains(' '),
+                "{line}"
+            );
+        }
+        assert_eq!(wrap("short", 80, 4), "short");
+        assert_eq!(wrap(&"x".repeat(100), 80, 4), "x".repeat(100));
+    }
+
+    #[test]
+    fn yaml_quoted_text_reads_back_exactly_and_fits_the_width() {
+        for text in [
+            "plain words",
+            "quotes \" and \\ backslashes, key: value # not a comment",
+            "  leading and trailing spaces  ",
+            "a line\nbreak, a tab\t, NEL\u{85}, LS\u{2028}, NBSP\u{a0}, NUL\0 and BOM\u{feff}",
+            &"ünïcödé ☃ 🎉 日本語 ".repeat(12),
+            &"x".repeat(200),
+            &" spaced out ".repeat(20),
+        ] {
+            let quoted = yaml_quoted(text, 15, 4, 80);
+            let doc = format!("  description: {quoted}\n");
+            for line in doc.lines() {
+                assert!(line.chars().count() <= 80, "{line:?}");
+                assert!(!line.ends_with(' '), "{line:?}");
+            }
+            let parsed: std::collections::BTreeMap<String, String> =
+                serde_saphyr::from_str(&format!("description: {quoted}\n")).unwrap();
+            assert_eq!(parsed["description"], text, "{doc}");
+        }
+        assert_eq!(yaml_quoted("a \"b\"", 0, 0, usize::MAX), "\"a \\\"b\\\"\"");
+    }
 
     #[test]
     fn plurals() {
