@@ -12,4 +12,5 @@ mod interactive;
 mod list;
 mod new_errors;
 mod new_output;
+mod readme;
 mod snapshots;
