@@ -13,4 +13,5 @@ mod list;
 mod new_errors;
 mod new_output;
 mod readme;
+mod release;
 mod snapshots;
