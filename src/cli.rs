@@ -78,6 +78,61 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page, or write one page per subcommand with --dir
     Man(ManArgs),
+    /// Install, list and remove custom packs
+    Pack(PackArgs),
+    /// Bring a project up to date with a newer version of its pack, keeping your changes
+    Update(UpdateArgs),
+    /// Show where a project differs from what its recorded pack version renders
+    Diff(DiffArgs),
+    /// Tell whether a newer version of a project's pack exists (exit 2 when one does)
+    CheckUpdate(CheckUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    #[command(subcommand)]
+    pub command: PackCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Install a pack from a folder or git so `scaffold new NAME` finds it
+    Install(PackInstallArgs),
+    /// List embedded and installed packs with their version, source and commit
+    List(PackListArgs),
+    /// Remove an installed pack
+    Remove(PackRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack install ./my-pack\n  \
+    scaffold pack install gh:owner/packs//api#v1.2 --name house-api")]
+pub struct PackInstallArgs {
+    /// A folder (./my-pack) or git (https://…/repo.git, git@host:o/r.git, gh:o/r, gl:o/r,
+    /// file://…) with optional //SUBDIR and #REF
+    pub source: String,
+
+    /// Install under this name instead of the pack's own
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Fetch a git pack again instead of using the cached clone
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackListArgs {
+    /// Print the packs as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackRemoveArgs {
+    /// The installed pack's name
+    pub name: String,
 }
 
 #[derive(Debug, Args)]
@@ -173,9 +228,12 @@ pub struct BundleArgs {
     scaffold new                                   ask for the pack and every answer\n  \
     scaffold new rest-api orders-api --defaults    no questions, defaults for the rest\n  \
     scaffold new healthcheck pinger --set timeout=10s --set license=Apache-2.0\n  \
-    scaffold new rest-api orders-api --answers answers.yaml --json --git")]
+    scaffold new rest-api orders-api --answers answers.yaml --json --git\n  \
+    scaffold new ./my-pack orders-api                 a pack in a folder\n  \
+    scaffold new --pack gh:owner/packs//api#v1.2 orders-api   a pack from git")]
 pub struct NewArgs {
-    /// Pack to render (see `scaffold list`); asked on a terminal when omitted
+    /// Pack to render: a name (see `scaffold list`), a folder, or a git URL; asked on a
+    /// terminal when omitted
     #[arg(add = ArgValueCompleter::new(complete::pack_names))]
     pub pack: Option<String>,
 
@@ -225,6 +283,20 @@ pub struct NewArgs {
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// The pack to render, when the first argument is the project name: a name, a folder
+    /// (./my-pack) or git (https://…/repo.git, git@host:o/r.git, gh:o/r, gl:o/r, file://…)
+    /// with optional //SUBDIR and #REF
+    #[arg(long = "pack", value_name = "SOURCE")]
+    pub pack_source: Option<String>,
+
+    /// Fetch a git pack again instead of using the cached clone
+    #[arg(long)]
+    pub refresh: bool,
+
+    /// Run a custom pack's hooks without asking (for CI)
+    #[arg(long)]
+    pub allow_hooks: bool,
 }
 
 #[derive(Debug, Args)]
@@ -289,6 +361,87 @@ pub struct ListArgs {
 )]
 pub struct DoctorArgs {
     /// Print the checks as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How `scaffold update` hands over lines that both sides changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnConflictArg {
+    /// Git-style conflict markers in the file
+    Inline,
+    /// Keep your file; write the pack's change as FILE.rej beside it
+    Rej,
+    /// Write nothing when any file conflicts
+    Fail,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold update                          the project in this directory, to the newest pack\n  \
+    scaffold update --dir ../orders --dry-run   print the plan and the diffs, write nothing\n  \
+    scaffold update --set with_metrics=false    change an answer while updating\n  \
+    scaffold update --all ~/clients          every scaffold project below ~/clients")]
+pub struct UpdateArgs {
+    /// The project's directory
+    #[arg(long, value_name = "DIR", default_value = ".", conflicts_with = "all")]
+    pub dir: PathBuf,
+
+    /// Update every scaffold project found below these directories
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub all: Vec<PathBuf>,
+
+    /// The pack version to update to [default: the newest this scaffold has]
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+
+    /// Change an answer, or answer a question the new version asks (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Ask every question again, with the recorded answers as defaults
+    #[arg(long)]
+    pub ask: bool,
+
+    /// Print the plan and the diffs; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// What to do with lines both you and the pack changed
+    #[arg(long, value_enum, default_value = "inline")]
+    pub on_conflict: OnConflictArg,
+
+    /// Update even though the git work tree has uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Print a JSON summary on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The project's directory
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Exit with 1 when the project differs from what its pack renders
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckUpdateArgs {
+    /// The project's directory
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Print a JSON summary on stdout
     #[arg(long)]
     pub json: bool,
 }

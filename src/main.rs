@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             if scaffold::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("scaffold: {} {err:#}", scaffold::verbosity::error_label());
+            scaffold::say!("scaffold: {} {err:#}", scaffold::verbosity::error_label());
             scaffold::exit_code::ExitStatus::from_error(&err).into()
         }
     }

@@ -82,7 +82,7 @@ pub fn color() -> bool {
 /// sets) when verbose, then hands it back, so a spawn site needs one call.
 pub fn traced(cmd: &mut Command) -> &mut Command {
     if verbose() {
-        eprintln!("{}", paint(Style::Dim, &format!("+ {}", command_line(cmd))));
+        crate::say!("{}", paint(Style::Dim, &format!("+ {}", command_line(cmd))));
     }
     cmd
 }

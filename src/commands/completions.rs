@@ -14,7 +14,7 @@ use clap_complete::env::Shells;
 use crate::answers::SETTABLE_BUILTINS;
 use crate::cli::{CompletionsArgs, Shell};
 use crate::exit_code::ExitStatus;
-use crate::pack::{Catalog, Pack, builtin_catalog};
+use crate::pack::{Catalog, Pack};
 
 /// The environment variable that switches scaffold into answering a shell's completion request.
 pub const COMPLETE_VAR: &str = "COMPLETE";
@@ -158,7 +158,7 @@ fn named_on_line<'a>(catalog: &'a Catalog, words: &[String]) -> Vec<&'a Pack> {
 
 fn with_catalog(f: impl FnOnce(&Catalog) -> Vec<CompletionCandidate>) -> Vec<CompletionCandidate> {
     // A broken catalog offers nothing rather than printing an error into the shell's line.
-    builtin_catalog().map(|c| f(&c)).unwrap_or_default()
+    crate::pack::catalog().map(|c| f(&c)).unwrap_or_default()
 }
 
 fn candidates(packs: Vec<&Pack>, current: &OsStr) -> Vec<CompletionCandidate> {

@@ -12,11 +12,11 @@ use serde_json::{Map, Value, json};
 use crate::answers::{base_context, current_year, display, parse_text, zero};
 use crate::cli::ListArgs;
 use crate::exit_code::ExitStatus;
-use crate::pack::{Pack, VariableKind, builtin_catalog, globals};
+use crate::pack::{self, Pack, VariableKind, globals};
 use crate::render::Engine;
 
 pub fn run(args: &ListArgs, quiet: bool) -> Result<ExitStatus> {
-    let catalog = builtin_catalog()?;
+    let catalog = pack::catalog()?;
     let mut out = std::io::stdout().lock();
     if quiet && !args.json {
         for pack in catalog.packs().into_iter().chain(catalog.components()) {

@@ -8,6 +8,8 @@ pub mod doctor;
 mod list;
 mod man;
 mod new;
+mod pack;
+mod update;
 
 use anyhow::Result;
 
@@ -39,5 +41,12 @@ pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
         Command::Doctor(args) => doctor::run(&args, quiet),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args, quiet),
+        Command::Pack(args) => pack::run(args),
+        Command::Update(mut args) => {
+            args.quiet |= quiet;
+            update::run(&args)
+        }
+        Command::Diff(args) => update::diff(&args),
+        Command::CheckUpdate(args) => update::check(&args),
     }
 }

@@ -11,46 +11,82 @@ use crate::cli::NewArgs;
 use crate::error::usage;
 use crate::exit_code::ExitStatus;
 use crate::output::{self, WriteOutcome};
-use crate::pack::{self, Catalog, Pack, builtin_catalog, globals};
+use crate::pack::{self, Catalog, Pack, globals};
 use crate::project_record::{self, ProjectRecord};
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::render::{Engine, RenderedFile};
-use crate::{git, shell};
+use crate::update::sha256_hex;
+use crate::{git, say, shell};
 
-pub fn run(args: NewArgs) -> Result<ExitStatus> {
+pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
     let interactive =
         !args.defaults && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut terminal = TerminalPrompter::default();
 
-    let catalog = builtin_catalog()?;
-    let chosen_pack = pick_pack(
+    // With `--pack SOURCE`, the one positional argument is the project name.
+    if let Some(source) = args.pack_source.take() {
+        if args.name.is_some() {
+            return Err(usage(format!(
+                "--pack {source} names the pack already: give only the project name as an argument"
+            )));
+        }
+        args.name = args.pack.replace(source);
+    }
+    let catalog = pack::catalog()?;
+    let chosen_pack = &pick_pack(
         &catalog,
         args.pack.as_deref(),
+        args.refresh,
         ask(interactive, &mut terminal),
     )?;
-    let components = pick_components(
-        &catalog,
-        chosen_pack,
-        &args,
-        ask(interactive, &mut terminal),
-    )?;
+    // `--force` over a scaffold project re-renders it as it was recorded, under its lock.
+    let (early_claim, recorded) = claim_recorded(&args)?;
+    let same_pack = recorded.as_ref().filter(|r| {
+        r.pack
+            .as_ref()
+            .is_some_and(|p| p.name == chosen_pack.name())
+    });
+    let components = match same_pack {
+        Some(record) => recorded_components(&catalog, chosen_pack, &record.components, &args)?,
+        None => pick_components(
+            &catalog,
+            chosen_pack,
+            &args,
+            ask(interactive, &mut terminal),
+        )?,
+    };
     for piece in std::iter::once(chosen_pack).chain(components.iter().copied()) {
         pack::validate(piece)?;
     }
     // One variable list for the pack and its components, so a shared answer is asked once.
     let composed = pack::compose(chosen_pack, &components);
     let pack = &composed;
-    let given = collect_given(
+    let mut given = recorded_answers(pack, recorded.as_ref());
+    given.extend(collect_given(
         pack,
         args.answers.as_deref(),
         &args.set,
         args.name.as_deref(),
-    )?;
+    )?);
+    if recorded.is_some() && !args.quiet && !args.json {
+        say!(
+            "Using the {} recorded in {}; --set, --answers, --with and --without still apply.",
+            if same_pack.is_some() {
+                "answers and components"
+            } else {
+                "answers"
+            },
+            early_destination(&args)
+                .unwrap_or_default()
+                .join(project_record::FILE_NAME)
+                .display()
+        );
+    }
     if args.git && !args.dry_run {
         git::check_can_commit()?;
     }
     // Refuse an occupied destination before asking anything, when it is already known.
-    if let (Some(name), false) = (&args.name, args.dry_run) {
+    if let (Some(name), false, None) = (&args.name, args.dry_run, &early_claim) {
         output::inspect(&destination(&args, name), args.force)?;
     }
 
@@ -78,6 +114,10 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     recorded.insert("year".into(), data["year"].clone());
     let mut record = ProjectRecord::new(pack, recorded);
     record.components = components.iter().map(|c| c.name().to_owned()).collect();
+    record.files = files
+        .iter()
+        .map(|f| (f.path.clone(), sha256_hex(&f.contents)))
+        .collect();
     files.push(RenderedFile {
         path: project_record::FILE_NAME.to_owned(),
         contents: record.to_yaml()?.into_bytes(),
@@ -85,11 +125,26 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
+    if !args.dry_run
+        && let Ok(Some(ProjectRecord {
+            pack: Some(recorded),
+            ..
+        })) = ProjectRecord::read(&dest)
+    {
+        recorded.check_pin(chosen_pack)?;
+    }
+    if !args.dry_run {
+        crate::render::check_destination(&dest, &files)?;
+    }
     let outcome = if args.dry_run {
         None
     } else {
         let git = args.git;
-        Some(output::write_project(&dest, &files, args.force, |dir| {
+        let claim = match early_claim {
+            Some(claim) => claim,
+            None => output::claim(&dest, args.force)?,
+        };
+        Some(claim.write(&files, &[], |dir| {
             if git {
                 git::init_and_commit(
                     dir,
@@ -116,8 +171,12 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     } else if !args.quiet {
         summary.print_human()?;
     }
+    if outcome.is_some() {
+        let prompter = ask(interactive, &mut terminal);
+        pack::hooks::run(chosen_pack, &dest, args.allow_hooks, prompter)?;
+    }
     if interactive && !resolution.asked.is_empty() && !args.quiet {
-        eprintln!(
+        say!(
             "\nTo generate the same project without questions (e.g. in CI):\n  {}",
             equivalent_command(
                 &args,
@@ -136,13 +195,14 @@ fn ask(interactive: bool, terminal: &mut TerminalPrompter) -> Option<&mut dyn Pr
     if interactive { Some(terminal) } else { None }
 }
 
-fn pick_pack<'a>(
-    catalog: &'a Catalog,
+fn pick_pack(
+    catalog: &Catalog,
     name: Option<&str>,
+    refresh: bool,
     prompter: Option<&mut dyn Prompter>,
-) -> Result<&'a Pack> {
+) -> Result<Pack> {
     if let Some(name) = name {
-        return catalog.get(name);
+        return pack::open(name, catalog, refresh);
     }
     let names: Vec<&str> = catalog.packs().into_iter().map(Pack::name).collect();
     let Some(prompter) = prompter else {
@@ -157,7 +217,7 @@ fn pick_pack<'a>(
         .map(|p| (p.name(), p.manifest.description.as_str()))
         .collect();
     let index = prompter.choose_pack(&offered)?;
-    Ok(catalog.packs()[index])
+    Ok(catalog.packs()[index].clone())
 }
 
 /// The pack's default components adjusted by `--with`/`--without`; on a terminal without
@@ -193,6 +253,64 @@ fn pick_components<'a>(
         .collect())
 }
 
+/// The destination when it is known before answers are resolved.
+fn early_destination(args: &NewArgs) -> Option<PathBuf> {
+    args.output
+        .clone()
+        .or_else(|| args.name.as_ref().map(PathBuf::from))
+}
+
+/// With `--force` and a known destination: the destination, claimed (locked, with what
+/// interrupted runs left undone), and the project record it holds.
+fn claim_recorded(args: &NewArgs) -> Result<(Option<output::Claim>, Option<ProjectRecord>)> {
+    let Some(dest) = early_destination(args).filter(|_| args.force) else {
+        return Ok((None, None));
+    };
+    let claim = if args.dry_run {
+        None
+    } else {
+        Some(output::claim(&dest, true)?)
+    };
+    let record = if dest.is_dir() {
+        ProjectRecord::read(&dest)?
+    } else {
+        None
+    };
+    Ok((claim, record))
+}
+
+/// Recorded answers the pack declares, and the recorded year, so re-rendering changes
+/// nothing the user did not ask to change.
+fn recorded_answers(pack: &Pack, record: Option<&ProjectRecord>) -> Map<String, Value> {
+    let Some(record) = record else {
+        return Map::new();
+    };
+    record
+        .answers
+        .iter()
+        .filter(|(key, _)| pack.variable(key).is_some() || key.as_str() == "year")
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
+/// The recorded components adjusted by `--with`/`--without`, in the catalog's order.
+fn recorded_components<'a>(
+    catalog: &'a Catalog,
+    pack: &Pack,
+    recorded: &[String],
+    args: &NewArgs,
+) -> Result<Vec<&'a Pack>> {
+    // Checks the flags' names and combinations the same way as without a record.
+    pack::select_components(catalog, pack, &args.with, &args.without)?;
+    Ok(pack::offered(catalog, pack)
+        .into_iter()
+        .filter(|c| {
+            let name = &c.manifest.name;
+            (recorded.contains(name) || args.with.contains(name)) && !args.without.contains(name)
+        })
+        .collect())
+}
+
 fn destination(args: &NewArgs, project_name: &str) -> PathBuf {
     args.output
         .clone()
@@ -210,7 +328,7 @@ fn equivalent_command(
     let mut words = vec![
         "scaffold".to_owned(),
         "new".to_owned(),
-        pack.name().to_owned(),
+        shell::quote(args.pack.as_deref().unwrap_or(pack.name())),
     ];
     if let Some(Value::String(name)) = answers.get("project_name") {
         words.push(shell::quote(name));
@@ -314,13 +432,13 @@ impl Summary<'_> {
             for file in self.files {
                 writeln!(out, "{:>8}  {}", file.contents.len(), file.path)?;
             }
-            eprintln!(
+            say!(
                 "Dry run: {count} files of pack {} would be written to {dest}; nothing was written.",
                 self.pack.name()
             );
             return Ok(());
         };
-        eprintln!(
+        say!(
             "Created {} from pack {} {} in {dest} ({count} files{}).",
             self.project_name,
             self.pack.name(),
@@ -328,9 +446,9 @@ impl Summary<'_> {
             if self.git { ", initial git commit" } else { "" }
         );
         if !outcome.overwritten.is_empty() {
-            eprintln!("Overwritten: {}", outcome.overwritten.join(", "));
+            say!("Overwritten: {}", outcome.overwritten.join(", "));
         }
-        eprintln!("Next: cd {} && make test", shell::quote(&dest.to_string()));
+        say!("Next: cd {} && make test", shell::quote(&dest.to_string()));
         Ok(())
     }
 }

@@ -2,16 +2,30 @@
 
 mod compose;
 mod embedded;
+mod extends;
+mod hash;
+pub mod hooks;
+pub mod installed;
+mod local;
 pub mod manifest;
+mod open;
+pub mod release;
+pub mod remote;
+pub mod source;
 mod validate;
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 
 use anyhow::Result;
 
 pub use compose::{compose, offered, select_components};
 pub use embedded::{builtin_catalog, builtin_partials, common_variables, globals};
+pub use hash::content_hash;
+pub use installed::catalog;
+pub use local::{MAX_FILE_BYTES, load_dir};
 pub use manifest::{Manifest, PackKind, Service, Variable, VariableKind};
+pub use open::open;
 pub use validate::validate;
 
 use crate::error::usage;
@@ -22,13 +36,27 @@ use crate::suggest::did_you_mean;
 pub enum PackSource {
     /// Embedded in the scaffold binary.
     Builtin,
+    /// A folder on disk, as given (made absolute).
+    Directory { path: PathBuf },
+    /// A folder of a git repository at one commit.
+    Git {
+        url: String,
+        /// The tag, branch or commit asked for; the default branch when absent.
+        reference: Option<String>,
+        /// The full SHA the ref pointed to.
+        commit: String,
+        /// The pack's folder inside the repository.
+        subdir: Option<String>,
+    },
 }
 
 impl PackSource {
-    /// How the source is written in `.scaffold.yaml`.
+    /// How the kind of source is written in `.scaffold.yaml`.
     pub fn describe(&self) -> String {
         match self {
             PackSource::Builtin => "builtin".to_owned(),
+            PackSource::Directory { .. } => "directory".to_owned(),
+            PackSource::Git { .. } => "git".to_owned(),
         }
     }
 }
@@ -48,6 +76,11 @@ pub struct Pack {
     pub source: PackSource,
     /// Sorted by path so rendering is deterministic.
     pub files: Vec<TemplateFile>,
+    /// The pack's own partials (`partials/NAME.hbs` registered as `NAME`), sorted by name;
+    /// they shadow the shared partials of the same name for this pack only.
+    pub partials: Vec<(String, String)>,
+    /// sha256 over the pack tree's sorted paths and bytes (see [`content_hash`]).
+    pub content_hash: String,
 }
 
 impl Pack {
@@ -71,6 +104,11 @@ impl Catalog {
     pub fn new(mut packs: Vec<Pack>) -> Self {
         packs.sort_by(|a, b| a.name().cmp(b.name()));
         Catalog { packs }
+    }
+
+    /// Every pack and component, by name.
+    pub fn all(&self) -> &[Pack] {
+        &self.packs
     }
 
     /// Every project pack, by name.
