@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Go toolchain and the validators the test suite runs against
-# generated projects into target/tools (a Python venv, a helm binary and the
+# generated projects (and zizmor, for scaffold's own CI workflow) into target/tools
+# (a Python venv, a helm binary and the
 # npm-only validators, linked into the venv's bin directory).
 # Idempotent: a stamp file records the pinned versions that are installed.
 # Prints the venv's bin directory on stdout; progress goes to stderr.

@@ -2,14 +2,62 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
+
+use crate::commands::completions as complete;
+use crate::verbosity::ColorChoice;
 
 /// Generate client-ready Go projects from template packs.
 #[derive(Debug, Parser)]
 #[command(name = "scaffold", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// Print each `go` and `git` command line scaffold runs, to stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Print nothing but errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to colour output; `NO_COLOR` set means never on auto
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t)]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Parses the process's arguments, with clap's own help and errors coloured as `--color`
+/// and `NO_COLOR` say (clap reads its arguments before scaffold could tell it).
+pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let choice = color_in_args(&args);
+    let clap_color = match choice {
+        ColorChoice::Always => clap::ColorChoice::Always,
+        ColorChoice::Never => clap::ColorChoice::Never,
+        ColorChoice::Auto if choice.enabled() => clap::ColorChoice::Auto,
+        ColorChoice::Auto => clap::ColorChoice::Never,
+    };
+    let matches = Cli::command().color(clap_color).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
+/// The last `--color WHEN` / `--color=WHEN` before a `--`, or auto.
+fn color_in_args(args: &[std::ffi::OsString]) -> ColorChoice {
+    let mut choice = ColorChoice::Auto;
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let value = match word.as_ref() {
+            "--" => break,
+            "--color" => words.next().map(|w| w.into_owned()),
+            other => other.strip_prefix("--color=").map(str::to_owned),
+        };
+        if let Some(parsed) = value.and_then(|v| ColorChoice::from_str(&v, false).ok()) {
+            choice = parsed;
+        }
+    }
+    choice
 }
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +72,12 @@ pub enum Command {
     Bundle(BundleArgs),
     /// List the available packs and components with their variables
     List(ListArgs),
+    /// Check that Go, git, docker and helm are ready for `new` and `build`
+    Doctor(DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(CompletionsArgs),
+    /// Print the man page, or write one page per subcommand with --dir
+    Man(ManArgs),
     /// Install, list and remove custom packs
     Pack(PackArgs),
     /// Bring a project up to date with a newer version of its pack, keeping your changes
@@ -130,6 +184,10 @@ pub struct BuildArgs {
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Print scaffold's version (`--version` here is the version to stamp)
+    #[arg(short = 'V', action = ArgAction::Version)]
+    pub print_version: (),
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +217,10 @@ pub struct BundleArgs {
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Print scaffold's version (`--version` here is the version to bundle)
+    #[arg(short = 'V', action = ArgAction::Version)]
+    pub print_version: (),
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +234,7 @@ pub struct BundleArgs {
 pub struct NewArgs {
     /// Pack to render: a name (see `scaffold list`), a folder, or a git URL; asked on a
     /// terminal when omitted
+    #[arg(add = ArgValueCompleter::new(complete::pack_names))]
     pub pack: Option<String>,
 
     /// Project name, the pack's `project_name`; asked on a terminal when omitted
@@ -182,15 +245,15 @@ pub struct NewArgs {
     pub output: Option<PathBuf>,
 
     /// Set a variable, e.g. --set license=Apache-2.0 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(complete::set_keys))]
     pub set: Vec<String>,
 
     /// Add components, e.g. --with docker,helm (see `scaffold list`)
-    #[arg(long, value_name = "COMPONENTS", value_delimiter = ',')]
+    #[arg(long, value_name = "COMPONENTS", value_delimiter = ',', add = ArgValueCompleter::new(complete::component_names))]
     pub with: Vec<String>,
 
     /// Leave out components the pack enables by default, e.g. --without helm
-    #[arg(long, value_name = "COMPONENTS", value_delimiter = ',')]
+    #[arg(long, value_name = "COMPONENTS", value_delimiter = ',', add = ArgValueCompleter::new(complete::component_names))]
     pub without: Vec<String>,
 
     /// Read answers from a YAML file of `key: value` pairs (--set wins over it)
@@ -243,6 +306,7 @@ pub struct NewArgs {
     scaffold add github-actions --dry-run   show the diff, write nothing")]
 pub struct AddArgs {
     /// Component to add (see `scaffold list`)
+    #[arg(add = ArgValueCompleter::new(complete::component_names))]
     pub component: String,
 
     /// The project's directory
@@ -250,7 +314,7 @@ pub struct AddArgs {
     pub dir: PathBuf,
 
     /// Set a variable, e.g. --set port=9000 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(complete::set_keys))]
     pub set: Vec<String>,
 
     /// Read answers from a YAML file of `key: value` pairs (--set wins over it)
@@ -283,8 +347,20 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "With -q only the pack and component names are printed, one per line.")]
 pub struct ListArgs {
     /// Print the packs and their variables as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exits 0 when everything `scaffold new` and `scaffold build` need is \
+    present, 1 otherwise; with -q only the exit status tells."
+)]
+pub struct DoctorArgs {
+    /// Print the checks as JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -372,6 +448,36 @@ pub struct CheckUpdateArgs {
     /// Print a JSON summary on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+/// Shells `scaffold completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Setup, once per shell (see the README):\n  \
+    bash        echo 'source <(scaffold completions bash)' >> ~/.bashrc\n  \
+    zsh         echo 'source <(scaffold completions zsh)' >> ~/.zshrc\n  \
+    fish        scaffold completions fish > ~/.config/fish/completions/scaffold.fish\n  \
+    powershell  scaffold completions powershell | Out-String | Invoke-Expression   (in $PROFILE)\n  \
+    elvish      echo 'eval (scaffold completions elvish | slurp)' >> ~/.config/elvish/rc.elv")]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write scaffold.1 and one scaffold-SUBCOMMAND.1 per subcommand into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[cfg(test)]

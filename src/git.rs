@@ -14,11 +14,13 @@ pub struct Identity {
 
 /// Reads `user.name` and `user.email` from git config in one call.
 pub fn identity() -> Identity {
-    let output = Command::new("git")
-        .args(["config", "--get-regexp", r"^user\.(name|email)$"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
+    let output = crate::verbosity::traced(
+        Command::new("git")
+            .args(["config", "--get-regexp", r"^user\.(name|email)$"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .output();
     let mut identity = Identity::default();
     let Ok(output) = output else {
         return identity;
@@ -37,10 +39,12 @@ pub fn identity() -> Identity {
 /// so `--git` is refused before anything is written.
 pub fn check_can_commit() -> Result<()> {
     for ident in ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"] {
-        let output = Command::new("git")
-            .args(["-c", "user.useConfigOnly=true", "var", ident])
-            .stdin(Stdio::null())
-            .output();
+        let output = crate::verbosity::traced(
+            Command::new("git")
+                .args(["-c", "user.useConfigOnly=true", "var", ident])
+                .stdin(Stdio::null()),
+        )
+        .output();
         match output {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 bail!("--git needs git, which is not on PATH: install git or leave out --git")
@@ -69,12 +73,14 @@ pub fn init_and_commit(dir: &Path, message: &str) -> Result<()> {
 }
 
 fn run_git(dir: &Path, args: &[&str]) -> Result<()> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("running git {} in {}", args.join(" "), dir.display()))?;
+    let output = crate::verbosity::traced(
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null()),
+    )
+    .output()
+    .with_context(|| format!("running git {} in {}", args.join(" "), dir.display()))?;
     if !output.status.success() {
         bail!(
             "git {} failed in {}: {}",

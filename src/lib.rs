@@ -23,11 +23,13 @@ pub mod render;
 pub mod shell;
 pub mod suggest;
 pub mod update;
+pub mod verbosity;
 
 use exit_code::ExitStatus;
 
 /// Runs one parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
+    verbosity::set(cli.verbose, cli.color);
     commands::dispatch(cli)
 }
 

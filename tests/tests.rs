@@ -5,6 +5,7 @@ mod support;
 mod add;
 mod api_checks;
 mod build;
+mod cli_extras;
 mod components;
 mod examples;
 #[cfg(unix)]
@@ -19,6 +20,8 @@ mod new_output;
 mod pack_errors;
 mod pack_git;
 mod packs;
+mod readme;
+mod release;
 mod security_checks;
 mod properties;
 mod reserved_names;

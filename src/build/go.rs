@@ -109,7 +109,7 @@ fn go() -> Command {
 }
 
 fn spawn(cmd: &mut Command) -> Result<Output> {
-    cmd.output().map_err(|err| {
+    crate::verbosity::traced(cmd).output().map_err(|err| {
         if err.kind() == std::io::ErrorKind::NotFound {
             anyhow!(
                 "`go` is not on PATH: scaffold build runs the Go toolchain; install Go from \

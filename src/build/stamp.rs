@@ -86,14 +86,16 @@ pub fn normalize_version(text: &str) -> Result<String> {
 /// The trimmed output of a git command in `dir`, or `None` when git is absent or fails
 /// (no repository, no commits, no tags).
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let output = crate::verbosity::traced(
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .output()
+    .ok()?;
     let text = String::from_utf8(output.stdout).ok()?;
     let text = text.trim();
     (output.status.success() && !text.is_empty()).then(|| text.to_owned())

@@ -92,9 +92,10 @@ fn clone(url: &str, repos: &Path, repo: &Path) -> Result<()> {
         .tempdir_in(repos)
         .with_context(|| format!("creating a folder in {}", repos.display()))?;
     let target = staging.path().join("repo");
-    let output = git(None, &["clone", "--quiet", "--mirror", "--", url])
-        .arg(&target)
-        .output();
+    let output = crate::verbosity::traced(
+        git(None, &["clone", "--quiet", "--mirror", "--", url]).arg(&target),
+    )
+    .output();
     checked(output, || format!("cannot clone the pack repository {url}"))?;
     if let Err(err) = fs::rename(&target, repo)
         && !repo.join("HEAD").is_file()
@@ -105,10 +106,10 @@ fn clone(url: &str, repos: &Path, repo: &Path) -> Result<()> {
 }
 
 fn update(url: &str, repo: &Path) -> Result<()> {
-    let output = git(
+    let output = crate::verbosity::traced(&mut git(
         Some(repo),
         &["fetch", "--quiet", "--prune", "--tags", "origin"],
-    )
+    ))
     .output();
     checked(output, || format!("cannot fetch the pack repository {url}"))?;
     Ok(())
@@ -120,7 +121,7 @@ fn resolve(repo: &Path, wanted: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     let spec = format!("{wanted}^{{commit}}");
-    let output = git(
+    let output = crate::verbosity::traced(&mut git(
         Some(repo),
         &[
             "rev-parse",
@@ -129,7 +130,7 @@ fn resolve(repo: &Path, wanted: &str) -> Result<Option<String>> {
             "--end-of-options",
             &spec,
         ],
-    )
+    ))
     .output();
     let output = match output {
         Ok(output) => output,
@@ -150,7 +151,9 @@ fn extract(repo: &Path, commit: &str, tree: &Path) -> Result<()> {
         .prefix(".tree-")
         .tempdir_in(parent)
         .with_context(|| format!("creating a folder in {}", parent.display()))?;
-    let output = git(Some(repo), &["archive", "--format=tar", commit]).output();
+    let output =
+        crate::verbosity::traced(&mut git(Some(repo), &["archive", "--format=tar", commit]))
+            .output();
     let output = checked(output, || format!("reading commit {commit}"))?;
     let target = staging.path().join("tree");
     fs::create_dir_all(&target)?;

@@ -271,12 +271,14 @@ fn read_project_file(dir: &Path, path: &str) -> Result<Option<Vec<u8>>> {
 /// In a git work tree with uncommitted changes the update's own changes could not be told
 /// apart from the user's; without git (or outside a repository) there is nothing to check.
 fn refuse_uncommitted(dir: &Path) -> Result<()> {
-    let output = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=no", "."])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
+    let output = crate::verbosity::traced(
+        Command::new("git")
+            .args(["status", "--porcelain", "--untracked-files=no", "."])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .output();
     let Ok(output) = output else {
         return Ok(());
     };
