@@ -30,7 +30,7 @@ pub fn warn_placeholders(answers: &Map<String, Value>) {
         return;
     }
     let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    eprintln!(
+    crate::say!(
         "scaffold: warning: {} {} (`{PLACEHOLDER_AUTHOR}`, `{PLACEHOLDER_HANDLE}`) because git has no user.name: pass --set author=\"Full Name\" --set module_path=host/owner/project (or run `git config --global user.name`)",
         listed.join(", "),
         if names.len() == 1 {
