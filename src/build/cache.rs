@@ -118,16 +118,6 @@ impl Cache {
         remove_if_present(&self.entry_path(target))
     }
 
-    /// A fresh directory for build output that is removed when dropped.
-    pub fn scratch(&self) -> Result<tempfile::TempDir> {
-        fs::create_dir_all(&self.dir)
-            .with_context(|| format!("creating {}", self.dir.display()))?;
-        tempfile::Builder::new()
-            .prefix("build-")
-            .tempdir_in(&self.dir)
-            .with_context(|| format!("creating a directory in {}", self.dir.display()))
-    }
-
     /// The targets `go tool dist list` printed for `toolchain`, if remembered: an up-to-date
     /// build then starts no `go` process but `go env`.
     pub fn remembered_targets(&self, toolchain: &Toolchain) -> Option<Vec<String>> {

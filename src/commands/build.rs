@@ -24,6 +24,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         out: args.out.clone(),
         jobs: args.jobs,
         force: args.force,
+        allow_dirty: args.allow_dirty,
     };
     let plan = Plan::new(project, &options)?;
     let toolchain = Toolchain::detect(&plan.project.dir)?;
@@ -33,12 +34,16 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     }
 
     let mode = Mode::detect(args.quiet, args.json);
+    if plan.stamp.dirty && mode != Mode::Silent {
+        eprintln!("{}", dirty_note(&plan.stamp.version));
+    }
     let report = build::build(&plan, &toolchain, mode)?;
     progress::print_failures(&report);
     if args.json {
         let summary = json!({
             "project": plan.project.name,
             "version": plan.stamp.version,
+            "dirty": plan.stamp.dirty,
             "commit": plan.stamp.commit,
             "date": plan.stamp.date,
             "go_version": toolchain.version,
@@ -77,6 +82,15 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Says why the version ends in `-dirty` and how to get the clean one.
+pub fn dirty_note(version: &str) -> String {
+    format!(
+        "scaffold: warning: the working tree has uncommitted changes, so this is version \
+         {version}; commit them (and tag the commit) for a release, or pass --allow-dirty to \
+         stamp the clean version anyway"
+    )
 }
 
 fn list_targets(json: bool) -> Result<ExitStatus> {
