@@ -17,13 +17,13 @@ const TARGETS: &str = "linux/amd64,darwin/arm64,windows/amd64";
 /// library for the same targets at once would each do all of the work.
 static FIRST_BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn first_build(sandbox: &Sandbox, args: &[&str]) -> Run {
+pub(crate) fn first_build(sandbox: &Sandbox, args: &[&str]) -> Run {
     let _turn = FIRST_BUILD.lock().unwrap_or_else(|e| e.into_inner());
     scaffold(sandbox, args)
 }
 
 /// Runs scaffold with Go's caches and offline settings.
-fn scaffold(sandbox: &Sandbox, args: &[&str]) -> Run {
+pub(crate) fn scaffold(sandbox: &Sandbox, args: &[&str]) -> Run {
     let output = go_env(&mut sandbox.command(BIN))
         .args(args)
         .stdin(Stdio::null())
@@ -32,12 +32,12 @@ fn scaffold(sandbox: &Sandbox, args: &[&str]) -> Run {
     Run::from(output)
 }
 
-fn json(run: &Run) -> Value {
+pub(crate) fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|err| panic!("{err}: not JSON:\n{}\n{}", run.stdout, run.stderr))
 }
 
-fn statuses(summary: &Value) -> Vec<(String, String)> {
+pub(crate) fn statuses(summary: &Value) -> Vec<(String, String)> {
     summary["targets"]
         .as_array()
         .unwrap()
@@ -52,7 +52,7 @@ fn statuses(summary: &Value) -> Vec<(String, String)> {
 }
 
 /// The visible files of a directory, sorted.
-fn listing(dir: &Path) -> Vec<String> {
+pub(crate) fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -99,7 +99,7 @@ fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn git(sandbox: &Sandbox, dir: &str, args: &[&str]) -> String {
+pub(crate) fn git(sandbox: &Sandbox, dir: &str, args: &[&str]) -> String {
     let mut cmd = sandbox.command("git");
     cmd.current_dir(sandbox.path(dir)).args(args);
     check_output(&mut cmd).trim().to_owned()

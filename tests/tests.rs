@@ -4,6 +4,7 @@ mod support;
 
 mod add;
 mod build;
+mod build_faults;
 mod components;
 mod examples;
 mod go_toolchain;

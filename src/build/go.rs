@@ -75,6 +75,9 @@ pub struct GoBuild<'a> {
     pub output: &'a Path,
     /// Where `go`'s stdout and stderr are collected.
     pub log: &'a Path,
+    /// `GOTMPDIR`, unless the user set one: go leaves its work directory behind when
+    /// interrupted, and inside the build's scratch directory it goes with it.
+    pub tmp: &'a Path,
 }
 
 impl GoBuild<'_> {
@@ -94,6 +97,9 @@ impl GoBuild<'_> {
             .env("CGO_ENABLED", "0")
             .env("GOOS", &self.target.os)
             .env("GOARCH", &self.target.arch);
+        if std::env::var_os("GOTMPDIR").is_none_or(|v| v.is_empty()) {
+            cmd.env("GOTMPDIR", self.tmp);
+        }
         let status = match child::run(&mut cmd, self.log).map_err(spawn_error)? {
             Ended::Stopped(interrupted) => return Err(interrupted.into()),
             Ended::Exited(status) => status,

@@ -240,7 +240,18 @@ impl Plan {
 pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
     let _guard = interrupt::Guard::new().context("catching signals during the build")?;
     let out = &plan.out;
-    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    // Failing to prepare the output directory is the machine's fault (a full or read-only
+    // disk), never the sources'.
+    let unprepared = || {
+        format!(
+            "preparing {} failed, a problem with the build environment, not the sources; \
+             every archive already there was kept",
+            out.display()
+        )
+    };
+    fs::create_dir_all(out)
+        .with_context(|| format!("creating {}", out.display()))
+        .with_context(unprepared)?;
     let cache = Cache::new(out);
     let canonical_out = out
         .canonicalize()
@@ -255,7 +266,7 @@ pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
             "--out must not be the project's directory: the archives would be among the sources",
         ));
     }
-    let stale = scratch::remove_stale(cache.dir())?;
+    let stale = scratch::remove_stale(cache.dir()).with_context(unprepared)?;
     if stale > 0 && mode != Mode::Silent {
         eprintln!(
             "Removed {stale} scratch {} left in {} by an interrupted build.",
@@ -270,7 +281,7 @@ pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
     let tree = cache::tree_hash(&dir, &[canonical_out])?;
     let common = common_key(plan, toolchain, &tree);
     let docs = read_docs(&plan.project)?;
-    let scratch = Scratch::create(cache.dir())?;
+    let scratch = Scratch::create(cache.dir()).with_context(unprepared)?;
 
     let progress = Progress::new(mode, &plan.targets);
     let mut results: Vec<Option<TargetReport>> = vec![None; plan.targets.len()];
@@ -342,9 +353,14 @@ pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
         other_releases: Vec::new(),
     };
     let planned: Vec<String> = plan.targets.iter().map(Target::to_string).collect();
-    let manifest =
-        publish::publish(out, cache.dir(), scratch.path(), release, &staged, &planned)
-            .context("publishing the new archives (every file in the output directory was kept)")?;
+    let manifest = publish::publish(out, cache.dir(), scratch.path(), release, &staged, &planned)
+        .with_context(|| {
+        format!(
+            "publishing the new archives failed, a problem with the build environment, not the \
+             sources; every file already in {} was kept",
+            out.display()
+        )
+    })?;
     for ((target, key), archive) in keys.into_iter().zip(&staged) {
         // The cache only saves time: without its entry the target is rebuilt next time.
         let _ = cache.store(&target, key, &out.join(&archive.file));
@@ -469,6 +485,7 @@ impl Job<'_> {
             target,
             output: &binary_path,
             log: &dir.join("go.log"),
+            tmp: &self.scratch.subdir(&format!("{}/tmp", target.slug()))?,
         }
         .run()?;
         if let Err(failure) = compiled {

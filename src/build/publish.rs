@@ -124,7 +124,8 @@ impl Journal {
 
 /// `current` first, then what `previous` listed that is still in `out` unchanged and not
 /// replaced by `current`. Archives of `current`'s own build for targets it was not asked
-/// to build join it (builds of one version target by target add up).
+/// to build join it (builds of one version target by target add up). A build that produced
+/// no archive at all leaves the previous manifest as it was, less what vanished.
 fn merge(
     mut current: Manifest,
     previous: Option<Manifest>,
@@ -143,7 +144,10 @@ fn merge(
                 continue;
             }
             taken.insert(artifact.file.clone());
-            if release.same_build(&current) && !planned.contains(&artifact.target) {
+            let joins = !current.artifacts.is_empty()
+                && release.same_build(&current)
+                && !planned.contains(&artifact.target);
+            if joins {
                 current.artifacts.push(artifact);
             } else {
                 kept.push(artifact);
@@ -153,6 +157,11 @@ fn merge(
             release.artifacts = kept;
             others.push(release);
         }
+    }
+    if current.artifacts.is_empty() && !others.is_empty() {
+        let mut first = others.remove(0);
+        first.other_releases = others;
+        return first;
     }
     current.other_releases = others;
     current

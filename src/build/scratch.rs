@@ -13,8 +13,8 @@ const PREFIX: &str = "build-";
 /// Inside each scratch directory: `PID HOST`, so a build on another machine sharing the
 /// output directory (NFS) never removes a live build's scratch.
 const OWNER_FILE: &str = "owner";
-/// A scratch directory with no owner file was either left by an older scaffold or is being
-/// created right now; only the first is old.
+/// A scratch directory named without a pid was left by an older scaffold: removed once it is
+/// surely not in use any more.
 const UNOWNED_AGE: Duration = Duration::from_secs(600);
 
 /// One build's scratch directory; removed when dropped.
@@ -90,8 +90,10 @@ fn is_stale(path: &Path, rest: &str) -> bool {
     let pid = pid.or_else(|| rest.split('-').next().and_then(|p| p.parse().ok()));
     match (pid, owner_host) {
         (Some(pid), Some(owner_host)) => owner_host == host() && !alive(pid),
-        // The owner file is written right after the directory is made.
-        _ => older_than(path, UNOWNED_AGE),
+        // Killed between making the directory and writing its owner: the name has the pid.
+        (Some(pid), None) => !alive(pid),
+        // Left by an older scaffold, which named scratch directories without a pid.
+        (None, _) => older_than(path, UNOWNED_AGE),
     }
 }
 
@@ -152,12 +154,14 @@ mod tests {
         let elsewhere = cache.path().join(format!("{PREFIX}{dead}-ghijkl"));
         fs::create_dir_all(&elsewhere).unwrap();
         fs::write(elsewhere.join(OWNER_FILE), format!("{dead} other-host\n")).unwrap();
-        let fresh_unowned = cache.path().join(format!("{PREFIX}{dead}-mnopqr"));
-        fs::create_dir_all(&fresh_unowned).unwrap();
+        let unowned = cache.path().join(format!("{PREFIX}{dead}-mnopqr"));
+        fs::create_dir_all(&unowned).unwrap();
+        let old_style = cache.path().join(format!("{PREFIX}stuvwx"));
+        fs::create_dir_all(&old_style).unwrap();
 
-        assert_eq!(remove_stale(cache.path()).unwrap(), 1);
-        assert!(!stale.exists());
-        assert!(live.path().exists() && elsewhere.exists() && fresh_unowned.exists());
+        assert_eq!(remove_stale(cache.path()).unwrap(), 2);
+        assert!(!stale.exists() && !unowned.exists());
+        assert!(live.path().exists() && elsewhere.exists() && old_style.exists());
         let kept = live.path().to_path_buf();
         drop(live);
         assert!(!kept.exists(), "a finished build's scratch is removed");
