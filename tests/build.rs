@@ -536,3 +536,169 @@ fn builds_any_go_module_with_its_main_package_at_the_root() {
     let listed: Vec<String> = serde_json::from_str(&listed.stdout).unwrap();
     assert!(listed.contains(&"windows/amd64".to_owned()), "{listed:?}");
 }
+
+/// A healthcheck project `name`, configured to build for linux/amd64 only.
+fn linux_only(sandbox: &Sandbox, name: &str, git: bool) {
+    let mut args = vec![
+        "new",
+        "healthcheck",
+        name,
+        "--defaults",
+        "--set",
+        "year=2026",
+    ];
+    if git {
+        args.push("--git");
+    }
+    sandbox.run(&args).success();
+    let record = sandbox.path(&format!("{name}/.scaffold.yaml"));
+    let mut text = fs::read_to_string(&record).unwrap();
+    text.push_str("build:\n  targets: [linux/amd64]\n");
+    fs::write(&record, text).unwrap();
+}
+
+/// Runs `sha256sum -c SHA256SUMS` in `dir`; returns the files it checked, sorted.
+fn checked_sums(sandbox: &Sandbox, dir: &Path) -> Vec<String> {
+    let mut check = sandbox.command(require_tool("sha256sum"));
+    check
+        .current_dir(dir)
+        .args(["-c", "--strict", "SHA256SUMS"]);
+    let mut files: Vec<String> = check_output(&mut check)
+        .lines()
+        .filter_map(|l| l.strip_suffix(": OK"))
+        .map(str::to_owned)
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn two_projects_sharing_an_out_keep_each_others_checksums() {
+    require_tool("go");
+    let sandbox = Sandbox::new();
+    linux_only(&sandbox, "alpha", false);
+    linux_only(&sandbox, "beta", false);
+    let shared = sandbox.path("shared");
+    let both = [
+        "alpha_1.0.0_linux_amd64.tar.gz".to_owned(),
+        "beta_2.0.0_linux_amd64.tar.gz".to_owned(),
+    ];
+
+    first_build(
+        &sandbox,
+        &["build", "alpha", "--out", "shared", "--version", "1.0.0"],
+    )
+    .success();
+    scaffold(
+        &sandbox,
+        &["build", "beta", "--out", "shared", "--version", "2.0.0"],
+    )
+    .success();
+    assert_eq!(checked_sums(&sandbox, &shared), both);
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(shared.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["project"], "beta");
+    assert_eq!(manifest["artifacts"][0]["file"], both[1].as_str());
+    assert_eq!(manifest["other_releases"][0]["project"], "alpha");
+    assert_eq!(manifest["other_releases"][0]["version"], "1.0.0");
+    assert_eq!(
+        manifest["other_releases"][0]["artifacts"][0]["file"],
+        both[0].as_str()
+    );
+
+    // The first project again: both stay, and it leads the manifest.
+    let again = json(
+        &scaffold(
+            &sandbox,
+            &[
+                "build",
+                "alpha",
+                "--out",
+                "shared",
+                "--version",
+                "1.0.0",
+                "--json",
+            ],
+        )
+        .success(),
+    );
+    assert_eq!(statuses(&again), [("linux/amd64".into(), "cached".into())]);
+    assert_eq!(checked_sums(&sandbox, &shared), both);
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(shared.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["project"], "alpha");
+    assert_eq!(manifest["other_releases"][0]["project"], "beta");
+
+    // An archive deleted by hand leaves the lists at the next build.
+    fs::remove_file(shared.join(&both[1])).unwrap();
+    scaffold(
+        &sandbox,
+        &["build", "alpha", "--out", "shared", "--version", "1.0.0"],
+    )
+    .success();
+    assert_eq!(checked_sums(&sandbox, &shared), both[..1]);
+}
+
+#[test]
+fn a_dirty_tree_is_built_as_dirty_and_bundle_warns_unless_allowed() {
+    require_tool("go");
+    require_tool("git");
+    let sandbox = Sandbox::new().with_git_identity();
+    linux_only(&sandbox, "hc", true);
+    git(
+        &sandbox,
+        "hc",
+        &["commit", "--quiet", "-am", "Build for Linux"],
+    );
+    git(&sandbox, "hc", &["tag", "v1.2.0"]);
+    let readme = sandbox.path("hc/README.md");
+    let mut text = fs::read_to_string(&readme).unwrap();
+    text.push_str("\nAn uncommitted note.\n");
+    fs::write(&readme, text).unwrap();
+    assert_eq!(
+        git(&sandbox, "hc", &["describe", "--tags", "--dirty"]),
+        "v1.2.0-dirty"
+    );
+
+    let built = json(&first_build(&sandbox, &["build", "hc", "--json"]).success());
+    assert_eq!(built["version"], "1.2.0-dirty");
+    assert_eq!(built["dirty"], true);
+    let dist = sandbox.path("hc/dist");
+    assert!(dist.join("hc_1.2.0-dirty_linux_amd64.tar.gz").is_file());
+    assert!(!dist.join("hc_1.2.0_linux_amd64.tar.gz").exists());
+    let run = scaffold(&sandbox, &["build", "hc"]).success();
+    assert!(
+        run.stderr.starts_with(
+            "scaffold: warning: the working tree has uncommitted changes, so this is version 1.2.0-dirty"
+        ) && run.stderr.contains("--allow-dirty"),
+        "{}",
+        run.stderr
+    );
+
+    let bundled = scaffold(&sandbox, &["bundle", "hc"]).success();
+    assert!(
+        bundled.stderr.contains(
+            "scaffold: warning: the working tree has uncommitted changes: this bundle hands off \
+             unreleased code as version 1.2.0-dirty"
+        ),
+        "{}",
+        bundled.stderr
+    );
+    assert!(dist.join("hc_1.2.0-dirty_handoff.zip").is_file());
+
+    // Intentionally: the clean version, without the warning.
+    let clean = scaffold(&sandbox, &["bundle", "hc", "--allow-dirty", "--json"]).success();
+    assert!(!clean.stderr.contains("warning"), "{}", clean.stderr);
+    let clean = json(&clean);
+    assert_eq!(clean["version"], "1.2.0");
+    assert_eq!(clean["dirty"], false);
+    assert_eq!(clean["built"], true);
+    assert!(dist.join("hc_1.2.0_linux_amd64.tar.gz").is_file());
+    assert_eq!(
+        checked_sums(&sandbox, &dist),
+        [
+            "hc_1.2.0-dirty_linux_amd64.tar.gz",
+            "hc_1.2.0_linux_amd64.tar.gz"
+        ]
+    );
+}

@@ -252,7 +252,7 @@ pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
     fs::create_dir_all(out)
         .with_context(|| format!("creating {}", out.display()))
         .with_context(unprepared)?;
-    let cache = Cache::new(out);
+    let cache = Cache::for_project(out, &plan.project.name);
     let canonical_out = out
         .canonicalize()
         .with_context(|| format!("resolving {}", out.display()))?;
