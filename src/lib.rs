@@ -16,11 +16,13 @@ pub mod gomod;
 pub mod interrupt;
 pub mod output;
 pub mod pack;
+pub mod printer;
 pub mod project_record;
 pub mod prompt;
 pub mod render;
 pub mod shell;
 pub mod suggest;
+pub mod update;
 
 use exit_code::ExitStatus;
 
