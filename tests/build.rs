@@ -9,6 +9,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
+use crate::build_faults::{checked_sums, project};
 use crate::support::{BIN, Run, Sandbox, check_output, go_env, require_tool};
 
 const TARGETS: &str = "linux/amd64,darwin/arm64,windows/amd64";
@@ -537,114 +538,12 @@ fn builds_any_go_module_with_its_main_package_at_the_root() {
     assert!(listed.contains(&"windows/amd64".to_owned()), "{listed:?}");
 }
 
-/// A healthcheck project `name`, configured to build for linux/amd64 only.
-fn linux_only(sandbox: &Sandbox, name: &str, git: bool) {
-    let mut args = vec![
-        "new",
-        "healthcheck",
-        name,
-        "--defaults",
-        "--set",
-        "year=2026",
-    ];
-    if git {
-        args.push("--git");
-    }
-    sandbox.run(&args).success();
-    let record = sandbox.path(&format!("{name}/.scaffold.yaml"));
-    let mut text = fs::read_to_string(&record).unwrap();
-    text.push_str("build:\n  targets: [linux/amd64]\n");
-    fs::write(&record, text).unwrap();
-}
-
-/// Runs `sha256sum -c SHA256SUMS` in `dir`; returns the files it checked, sorted.
-fn checked_sums(sandbox: &Sandbox, dir: &Path) -> Vec<String> {
-    let mut check = sandbox.command(require_tool("sha256sum"));
-    check
-        .current_dir(dir)
-        .args(["-c", "--strict", "SHA256SUMS"]);
-    let mut files: Vec<String> = check_output(&mut check)
-        .lines()
-        .filter_map(|l| l.strip_suffix(": OK"))
-        .map(str::to_owned)
-        .collect();
-    files.sort();
-    files
-}
-
-#[test]
-fn two_projects_sharing_an_out_keep_each_others_checksums() {
-    require_tool("go");
-    let sandbox = Sandbox::new();
-    linux_only(&sandbox, "alpha", false);
-    linux_only(&sandbox, "beta", false);
-    let shared = sandbox.path("shared");
-    let both = [
-        "alpha_1.0.0_linux_amd64.tar.gz".to_owned(),
-        "beta_2.0.0_linux_amd64.tar.gz".to_owned(),
-    ];
-
-    first_build(
-        &sandbox,
-        &["build", "alpha", "--out", "shared", "--version", "1.0.0"],
-    )
-    .success();
-    scaffold(
-        &sandbox,
-        &["build", "beta", "--out", "shared", "--version", "2.0.0"],
-    )
-    .success();
-    assert_eq!(checked_sums(&sandbox, &shared), both);
-    let manifest: Value =
-        serde_json::from_str(&fs::read_to_string(shared.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["project"], "beta");
-    assert_eq!(manifest["artifacts"][0]["file"], both[1].as_str());
-    assert_eq!(manifest["other_releases"][0]["project"], "alpha");
-    assert_eq!(manifest["other_releases"][0]["version"], "1.0.0");
-    assert_eq!(
-        manifest["other_releases"][0]["artifacts"][0]["file"],
-        both[0].as_str()
-    );
-
-    // The first project again: both stay, and it leads the manifest.
-    let again = json(
-        &scaffold(
-            &sandbox,
-            &[
-                "build",
-                "alpha",
-                "--out",
-                "shared",
-                "--version",
-                "1.0.0",
-                "--json",
-            ],
-        )
-        .success(),
-    );
-    assert_eq!(statuses(&again), [("linux/amd64".into(), "cached".into())]);
-    assert_eq!(checked_sums(&sandbox, &shared), both);
-    let manifest: Value =
-        serde_json::from_str(&fs::read_to_string(shared.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["project"], "alpha");
-    assert_eq!(manifest["other_releases"][0]["project"], "beta");
-
-    // An archive deleted by hand leaves the lists at the next build.
-    fs::remove_file(shared.join(&both[1])).unwrap();
-    scaffold(
-        &sandbox,
-        &["build", "alpha", "--out", "shared", "--version", "1.0.0"],
-    )
-    .success();
-    assert_eq!(checked_sums(&sandbox, &shared), both[..1]);
-}
-
 #[test]
 fn a_dirty_tree_is_built_as_dirty_and_bundle_warns_unless_allowed() {
     require_tool("go");
     require_tool("git");
     let sandbox = Sandbox::new().with_git_identity();
-    linux_only(&sandbox, "hc", true);
+    project(&sandbox, "hc", true);
     git(
         &sandbox,
         "hc",

@@ -1,5 +1,5 @@
 //! `scaffold build` under faults: a broken toolchain environment, a killed `go`, a full disk,
-//! SIGINT/SIGTERM at random moments and SIGKILL. Whatever happens, every good archive stays,
+//! SIGINT/SIGTERM at random moments, SIGKILL, and two projects sharing one output directory. Whatever happens, every good archive stays,
 //! `SHA256SUMS` and `manifest.json` agree with the output directory, and no `go` process or
 //! scratch directory outlives the build.
 
@@ -11,25 +11,43 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use sha2::Digest;
 
-use crate::build::{first_build, json, scaffold};
+use crate::build::{first_build, json, scaffold, statuses};
 use crate::support::{BIN, Run, Sandbox, check_output, go_env, require_tool};
 
-/// A healthcheck project `name` in the sandbox, built for linux/amd64 only.
-fn project(sandbox: &Sandbox, name: &str) {
-    sandbox
-        .run(&[
-            "new",
-            "healthcheck",
-            name,
-            "--defaults",
-            "--set",
-            "year=2026",
-        ])
-        .success();
+/// A healthcheck project `name` in the sandbox (a git repository if `git`), configured to
+/// build for linux/amd64 only.
+pub(crate) fn project(sandbox: &Sandbox, name: &str, git: bool) {
+    let mut args = vec![
+        "new",
+        "healthcheck",
+        name,
+        "--defaults",
+        "--set",
+        "year=2026",
+    ];
+    if git {
+        args.push("--git");
+    }
+    sandbox.run(&args).success();
     let record = sandbox.path(&format!("{name}/.scaffold.yaml"));
     let mut text = fs::read_to_string(&record).unwrap();
     text.push_str("build:\n  targets: [linux/amd64]\n");
     fs::write(&record, text).unwrap();
+}
+
+/// Runs `sha256sum -c SHA256SUMS` in `dir`; returns the files it checked, sorted.
+pub(crate) fn checked_sums(sandbox: &Sandbox, dir: &Path) -> Vec<String> {
+    let mut check = sandbox.command(require_tool("sha256sum"));
+    check
+        .current_dir(dir)
+        .args(["-c", "--strict", "SHA256SUMS"]);
+    let mut files: Vec<String> = check_output(&mut check)
+        .lines()
+        .filter_map(|l| l.strip_suffix(": OK"))
+        .map(str::to_owned)
+        .collect();
+    files.sort();
+    files
 }
 
 /// The visible files of an output directory with the SHA-256 of their contents, sorted.
@@ -172,7 +190,7 @@ impl Lcg {
 fn environment_failures_keep_every_archive_and_say_it_is_not_the_code() {
     require_tool("go");
     let sandbox = Sandbox::new();
-    project(&sandbox, "hc");
+    project(&sandbox, "hc", false);
     first_build(&sandbox, &["build", "hc", "--version", "1.0.0"]).success();
     let dist = sandbox.path("hc/dist");
     let before = published(&dist);
@@ -272,7 +290,7 @@ fn a_full_disk_on_out_keeps_every_archive() {
         return;
     }
     let sandbox = Sandbox::new();
-    project(&sandbox, "hc");
+    project(&sandbox, "hc", false);
     let out = sandbox.path("small");
     fs::create_dir_all(&out).unwrap();
     let mounted = Command::new("mount")
@@ -341,7 +359,7 @@ const RUNS: u64 = 6;
 fn signals_mid_build_leave_a_consistent_out_and_no_processes_or_scratch() {
     require_tool("go");
     let sandbox = Sandbox::new();
-    project(&sandbox, "hc");
+    project(&sandbox, "hc", false);
     fs::create_dir_all(sandbox.path("gotmp")).unwrap();
     first_build(&sandbox, &["build", "hc", "--version", "1.0.0"]).success();
     let dist = sandbox.path("hc/dist");
@@ -455,4 +473,71 @@ fn signals_mid_build_leave_a_consistent_out_and_no_processes_or_scratch() {
     );
     assert!(scratch_dirs(&dist).is_empty());
     assert_eq!(assert_consistent(&sandbox, &dist), 1);
+}
+
+#[test]
+fn two_projects_sharing_an_out_keep_each_others_checksums() {
+    require_tool("go");
+    let sandbox = Sandbox::new();
+    project(&sandbox, "alpha", false);
+    project(&sandbox, "beta", false);
+    let shared = sandbox.path("shared");
+    let both = [
+        "alpha_1.0.0_linux_amd64.tar.gz".to_owned(),
+        "beta_2.0.0_linux_amd64.tar.gz".to_owned(),
+    ];
+
+    first_build(
+        &sandbox,
+        &["build", "alpha", "--out", "shared", "--version", "1.0.0"],
+    )
+    .success();
+    scaffold(
+        &sandbox,
+        &["build", "beta", "--out", "shared", "--version", "2.0.0"],
+    )
+    .success();
+    assert_eq!(checked_sums(&sandbox, &shared), both);
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(shared.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["project"], "beta");
+    assert_eq!(manifest["artifacts"][0]["file"], both[1].as_str());
+    assert_eq!(manifest["other_releases"][0]["project"], "alpha");
+    assert_eq!(manifest["other_releases"][0]["version"], "1.0.0");
+    assert_eq!(
+        manifest["other_releases"][0]["artifacts"][0]["file"],
+        both[0].as_str()
+    );
+
+    // The first project again: both stay, and it leads the manifest.
+    let again = json(
+        &scaffold(
+            &sandbox,
+            &[
+                "build",
+                "alpha",
+                "--out",
+                "shared",
+                "--version",
+                "1.0.0",
+                "--json",
+            ],
+        )
+        .success(),
+    );
+    assert_eq!(statuses(&again), [("linux/amd64".into(), "cached".into())]);
+    assert_eq!(checked_sums(&sandbox, &shared), both);
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(shared.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["project"], "alpha");
+    assert_eq!(manifest["other_releases"][0]["project"], "beta");
+
+    // An archive deleted by hand leaves the lists at the next build.
+    fs::remove_file(shared.join(&both[1])).unwrap();
+    scaffold(
+        &sandbox,
+        &["build", "alpha", "--out", "shared", "--version", "1.0.0"],
+    )
+    .success();
+    assert_eq!(checked_sums(&sandbox, &shared), both[..1]);
 }
