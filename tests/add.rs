@@ -157,3 +157,147 @@ fn bad_input_is_refused_before_writing() {
         .fails_with(2, &["unknown variable `prot`"]);
     assert_eq!(sandbox.files("pinger"), before);
 }
+
+/// Two `scaffold add` at once in one project: the second waits for the first, and both
+/// components end up recorded (20 pairs).
+#[test]
+fn concurrent_adds_both_count() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "template",
+            "--defaults",
+            "--without",
+            "docker,github-actions",
+        ])
+        .success();
+    for pair in 0..20 {
+        let project = format!("p{pair}");
+        let status = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(sandbox.path("template"))
+            .arg(sandbox.path(&project))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let children: Vec<_> = ["docker", "github-actions"]
+            .into_iter()
+            .map(|component| {
+                sandbox
+                    .command(crate::support::BIN)
+                    .args(["add", component, "--dir", &project])
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "pair {pair}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let mut components = record(&sandbox, &project).components;
+        components.sort();
+        assert_eq!(
+            components,
+            ["docker", "github-actions", "license"],
+            "pair {pair}"
+        );
+        assert!(sandbox.path(&format!("{project}/Dockerfile")).is_file());
+        assert!(sandbox.path(&format!("{project}/.github")).is_dir());
+    }
+}
+
+/// `.scaffold.yaml` is the user's file too: a change keeps their comments, and no change
+/// leaves it untouched.
+#[cfg(unix)]
+#[test]
+fn the_record_keeps_comments_and_is_only_written_when_it_changes() {
+    use std::os::unix::fs::MetadataExt;
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--without",
+            "docker",
+        ])
+        .success();
+    let path = sandbox.path("pinger/.scaffold.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let commented = text.replace(
+        "components:\n",
+        "# The client signs off every component.\ncomponents:\n",
+    ) + "# Last reviewed by Ada.\n";
+    fs::write(&path, &commented).unwrap();
+
+    sandbox.run(&["add", "docker", "--dir", "pinger"]).success();
+    let added = fs::read_to_string(&path).unwrap();
+    assert!(
+        added.contains("# The client signs off every component.\ncomponents:\n")
+            && added.contains("# Last reviewed by Ada.\n"),
+        "{added}"
+    );
+    assert!(added.contains("  - docker\n"), "{added}");
+    assert!(
+        record(&sandbox, "pinger")
+            .components
+            .contains(&"docker".to_owned())
+    );
+
+    // Nothing changes: the file is not rewritten (same inode, same modification time).
+    let before = fs::metadata(&path).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    sandbox.run(&["add", "docker", "--dir", "pinger"]).success();
+    sandbox
+        .run(&["add", "license", "--dir", "pinger"])
+        .success();
+    let after = fs::metadata(&path).unwrap();
+    assert_eq!(
+        (after.ino(), after.mtime(), after.mtime_nsec()),
+        (before.ino(), before.mtime(), before.mtime_nsec())
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), added);
+}
+
+/// A run that finds the project locked by another waits a few seconds, then says so.
+#[test]
+fn a_locked_project_is_waited_for_then_refused_clearly() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--without",
+            "docker",
+        ])
+        .success();
+    let before = sandbox.files("pinger");
+    let held = fs::File::open(sandbox.path("pinger")).unwrap();
+    held.lock().unwrap();
+    let start = std::time::Instant::now();
+    sandbox
+        .run(&["add", "docker", "--dir", "pinger"])
+        .fails_with(
+            1,
+            &[
+                "another scaffold run is still writing to pinger",
+                "try again",
+            ],
+        );
+    assert!(start.elapsed() >= std::time::Duration::from_secs(4));
+    assert_eq!(sandbox.files("pinger"), before);
+    drop(held);
+    sandbox.run(&["add", "docker", "--dir", "pinger"]).success();
+}

@@ -9,6 +9,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
+#[cfg(unix)]
 use crate::build_faults::{checked_sums, project};
 use crate::support::{BIN, Run, Sandbox, check_output, go_env, require_tool};
 
@@ -538,6 +539,8 @@ fn builds_any_go_module_with_its_main_package_at_the_root() {
     assert!(listed.contains(&"windows/amd64".to_owned()), "{listed:?}");
 }
 
+// With the fault tests' helpers, which are Unix-only.
+#[cfg(unix)]
 #[test]
 fn a_dirty_tree_is_built_as_dirty_and_bundle_warns_unless_allowed() {
     require_tool("go");

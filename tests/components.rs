@@ -2,176 +2,16 @@
 //! tools a client's pipeline would run: hadolint, actionlint (with shellcheck), strict
 //! yamllint and helm, plus checks that the pieces agree with each other (ports, probe paths,
 //! the Go version, release permissions). Each test renders every combination into one
-//! sandbox and batches the tools over all of it.
-
-use std::collections::BTreeMap;
-use std::fs;
-use std::process::Command;
+//! sandbox and batches the tools over all of it. The charts have tests of their own in
+//! helm_chart.rs; zizmor, checkov and dclint run in security_checks.rs.
 
 use regex::Regex;
 use serde_json::Value;
 
-use crate::support::{Sandbox, require_tool};
-
-/// One generated project and what its answers promise.
-struct Project {
-    pack: &'static str,
-    name: &'static str,
-    with: &'static str,
-    sets: &'static [&'static str],
-    /// A long-running network service: compose file, EXPOSE, chart, container image.
-    service: bool,
-    port: u16,
-    metrics: bool,
-}
-
-impl Project {
-    fn has(&self, component: &str) -> bool {
-        self.with.split(',').any(|c| c == component)
-    }
-}
-
-const PROJECTS: &[Project] = &[
-    Project {
-        pack: "rest-api",
-        name: "api-default",
-        with: "docker,helm,github-actions",
-        sets: &[],
-        service: true,
-        port: 8080,
-        metrics: true,
-    },
-    Project {
-        pack: "rest-api",
-        name: "api-custom",
-        with: "docker,helm,github-actions",
-        sets: &["with_metrics=false", "port=9000"],
-        service: true,
-        port: 9000,
-        metrics: false,
-    },
-    Project {
-        pack: "healthcheck",
-        name: "pinger",
-        with: "docker,github-actions",
-        sets: &[],
-        service: false,
-        port: 0,
-        metrics: false,
-    },
-];
-
-/// The bot pack: a Discord bot serves an HTTP interactions endpoint (a service), a Telegram
-/// bot long-polls (no port, no chart).
-const BOT_PROJECTS: &[Project] = &[
-    Project {
-        pack: "bot",
-        name: "bot-discord",
-        with: "docker,helm,github-actions",
-        sets: &["platform=discord"],
-        service: true,
-        port: 8080,
-        metrics: false,
-    },
-    Project {
-        pack: "bot",
-        name: "bot-telegram",
-        with: "docker,github-actions",
-        sets: &["platform=telegram"],
-        service: false,
-        port: 0,
-        metrics: false,
-    },
-];
-
-fn projects() -> impl Iterator<Item = &'static Project> {
-    PROJECTS.iter().chain(BOT_PROJECTS)
-}
-
-/// Renders every project into one fresh sandbox.
-fn generate() -> Sandbox {
-    let sandbox = Sandbox::new();
-    for project in projects() {
-        let mut args = vec![
-            "new",
-            project.pack,
-            project.name,
-            "--defaults",
-            "--set",
-            "year=2026",
-            "--with",
-            project.with,
-        ];
-        for set in project.sets {
-            args.extend(["--set", set]);
-        }
-        let run = sandbox.run(&args);
-        assert_eq!(
-            run.code,
-            0,
-            "{}: scaffold {} failed:\n{}{}",
-            project.name,
-            args.join(" "),
-            run.stdout,
-            run.stderr
-        );
-    }
-    sandbox
-}
-
-/// Every file of `project`, relative to the project root, sorted.
-fn project_files(sandbox: &Sandbox, project: &Project) -> Vec<String> {
-    crate::support::read_tree(&sandbox.path(project.name))
-        .into_iter()
-        .map(|(path, _, _)| path)
-        .collect()
-}
-
-fn read(sandbox: &Sandbox, project: &Project, relative: &str) -> String {
-    let path = sandbox.path(&format!("{}/{relative}", project.name));
-    fs::read_to_string(&path)
-        .unwrap_or_else(|err| panic!("{}: cannot read {relative}: {err}", project.name))
-}
-
-fn parse_yaml(project: &Project, relative: &str, text: &str) -> Value {
-    serde_saphyr::from_str::<Value>(text)
-        .unwrap_or_else(|err| panic!("{}: {relative} is not valid YAML: {err}", project.name))
-}
-
-/// The directories holding a Chart.yaml, relative to the project root.
-fn chart_dirs(files: &[String]) -> Vec<String> {
-    files
-        .iter()
-        .filter_map(|f| f.strip_suffix("/Chart.yaml"))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn workflows(files: &[String]) -> Vec<String> {
-    files
-        .iter()
-        .filter(|f| {
-            f.starts_with(".github/workflows/") && (f.ends_with(".yml") || f.ends_with(".yaml"))
-        })
-        .cloned()
-        .collect()
-}
-
-/// Runs a validator over `paths` (relative to the work directory) and requires it to
-/// succeed and print nothing at all.
-#[track_caller]
-fn assert_silent(what: &str, cmd: &mut Command) {
-    let output = cmd
-        .output()
-        .unwrap_or_else(|err| panic!("running {cmd:?}: {err}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.trim().is_empty() && stderr.trim().is_empty(),
-        "{what} reported problems ({}):\n{stdout}{stderr}",
-        output.status
-    );
-}
+use crate::generated::{
+    assert_silent, chart_dirs, generate, parse_yaml, project_files, projects, read, workflows,
+};
+use crate::support::require_tool;
 
 #[test]
 fn every_generated_dockerfile_workflow_and_yaml_file_passes_its_linter() {
@@ -253,13 +93,29 @@ fn every_generated_dockerfile_workflow_and_yaml_file_passes_its_linter() {
             .args(&workflow_files),
     );
 
-    // The default rules, strict (warnings fail too), whatever configuration lies around.
+    // The default rules, strict (warnings fail too), whatever configuration lies around,
+    // with the one relaxation the projects' own .yamllint.yml makes: lines up to 100
+    // columns, for actions pinned by SHA with the release in a comment.
+    for project in projects().filter(|p| p.has("github-actions")) {
+        let config = read(&sandbox, project, ".yamllint.yml");
+        let config = parse_yaml(project, ".yamllint.yml", &config);
+        assert_eq!(
+            (&config["extends"], &config["rules"]),
+            (
+                &serde_json::json!("default"),
+                &serde_json::json!({"line-length": {"max": 100}})
+            ),
+            "{}: .yamllint.yml relaxes more than the line length",
+            project.name
+        );
+    }
     assert_silent(
         &format!("yamllint -s on {yaml_files:?}"),
         sandbox
             .command(&yamllint)
             .env_remove("YAMLLINT_CONFIG_FILE")
-            .args(["-s", "-f", "parsable", "-d", "default"])
+            .args(["-s", "-f", "parsable", "-d"])
+            .arg("{extends: default, rules: {line-length: {max: 100}}}")
             .args(&yaml_files),
     );
 }
@@ -347,8 +203,8 @@ fn compose_and_dockerfile_publish_the_service_port_and_pin_go_from_go_mod() {
         );
         assert_eq!(
             service["ports"],
-            serde_json::json!([format!("{port}:{port}")]),
-            "{name}: docker-compose.yml publishes the wrong ports"
+            serde_json::json!([format!("127.0.0.1:{port}:{port}")]),
+            "{name}: docker-compose.yml should publish the service port on loopback only"
         );
         let context = match &service["build"] {
             Value::String(context) => context.clone(),
@@ -359,242 +215,6 @@ fn compose_and_dockerfile_publish_the_service_port_and_pin_go_from_go_mod() {
             "{name}: docker-compose.yml does not build from `.`: {:?}",
             service["build"]
         );
-    }
-}
-
-/// Runs a command in the sandbox and returns its stdout, failing with `what` and its output.
-#[track_caller]
-fn run_ok(what: &str, cmd: &mut Command) -> String {
-    crate::support::check_streams(what, cmd).0
-}
-
-/// helm's multi-document output as (kind, name) -> manifest.
-fn manifests(what: &str, rendered: &str) -> BTreeMap<(String, String), Value> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple(rendered)
-        .unwrap_or_else(|err| panic!("{what}: output is not YAML: {err}\n{rendered}"));
-    let mut out = BTreeMap::new();
-    for doc in docs.into_iter().filter(|d| !d.is_null()) {
-        let kind = doc["kind"].as_str().unwrap_or_default().to_owned();
-        let name = doc["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        assert!(
-            out.insert((kind.clone(), name.clone()), doc).is_none(),
-            "{what}: two {kind} named {name}"
-        );
-    }
-    out
-}
-
-fn of_kind<'a>(docs: &'a BTreeMap<(String, String), Value>, kind: &str) -> Vec<&'a Value> {
-    docs.iter()
-        .filter(|((k, _), _)| k == kind)
-        .map(|(_, v)| v)
-        .collect()
-}
-
-/// Keys and `env` entries that would carry a credential in a values file.
-fn literal_secrets(value: &Value, path: &str, found: &mut Vec<String>) {
-    let sensitive = |key: &str| {
-        let key = key.to_ascii_lowercase();
-        ["password", "passwd", "token", "secret", "apikey", "api_key"]
-            .iter()
-            .any(|s| key.contains(s))
-    };
-    let filled = |v: &Value| match v {
-        Value::String(s) => !s.is_empty(),
-        Value::Number(_) => true,
-        _ => false,
-    };
-    match value {
-        Value::Object(map) => {
-            if let (Some(Value::String(name)), Some(v)) = (map.get("name"), map.get("value"))
-                && sensitive(name)
-                && filled(v)
-            {
-                found.push(format!("{path}: {name}={v}"));
-            }
-            for (key, v) in map {
-                let here = format!("{path}.{key}");
-                if sensitive(key) && filled(v) {
-                    found.push(format!("{here}: {v}"));
-                }
-                literal_secrets(v, &here, found);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                literal_secrets(v, &format!("{path}[{i}]"), found);
-            }
-        }
-        _ => {}
-    }
-}
-
-#[test]
-fn helm_charts_lint_strictly_and_render_hardened_probed_workloads() {
-    let helm = require_tool("helm");
-    let sandbox = generate();
-    for project in projects() {
-        let name = project.name;
-        let files = project_files(&sandbox, project);
-        let charts = chart_dirs(&files);
-        if !project.has("helm") {
-            assert!(charts.is_empty(), "{name}: a chart without --with helm");
-            continue;
-        }
-        assert!(
-            project.service,
-            "{name}: the table asks for a chart for a non-service"
-        );
-        assert_eq!(
-            charts.len(),
-            1,
-            "{name}: --with helm should write one chart, found {charts:?}"
-        );
-        let chart = format!("{name}/{}", charts[0]);
-
-        run_ok(
-            &format!("{name}: helm lint --strict {chart}"),
-            sandbox.command(&helm).args(["lint", "--strict", &chart]),
-        );
-
-        let values_path = format!("{}/values.yaml", charts[0]);
-        let values = parse_yaml(
-            project,
-            &values_path,
-            &read(&sandbox, project, &values_path),
-        );
-        let mut secrets = Vec::new();
-        literal_secrets(&values, "", &mut secrets);
-        assert!(
-            secrets.is_empty(),
-            "{name}: {values_path} holds literal secrets: {secrets:?}"
-        );
-
-        let monitor_file = format!("{}/templates/servicemonitor.yaml", charts[0]);
-        if !project.metrics {
-            assert!(
-                !files.contains(&monitor_file),
-                "{name}: {monitor_file} written with metrics off"
-            );
-        }
-
-        let fullname = format!("rel-{name}");
-        for toggles in [None, Some("ingress.enabled=true,autoscaling.enabled=true")] {
-            let mut cmd = sandbox.command(&helm);
-            cmd.args(["template", "rel", &chart]);
-            if let Some(set) = toggles {
-                cmd.args(["--set", set]);
-            }
-            let what = format!(
-                "{name}: helm template rel {chart}{}",
-                toggles.map(|s| format!(" --set {s}")).unwrap_or_default()
-            );
-            let docs = manifests(&what, &run_ok(&what, &mut cmd));
-            let port = project.port;
-
-            let deployment = docs
-                .get(&("Deployment".into(), fullname.clone()))
-                .unwrap_or_else(|| {
-                    panic!(
-                        "{what}: no Deployment named {fullname}, rendered {:?}",
-                        docs.keys()
-                    )
-                });
-            let pod = &deployment["spec"]["template"]["spec"];
-            let containers = pod["containers"].as_array().cloned().unwrap_or_default();
-            let container = containers
-                .iter()
-                .find(|c| {
-                    c["ports"]
-                        .as_array()
-                        .is_some_and(|ps| ps.iter().any(|p| p["name"] == "http"))
-                })
-                .unwrap_or_else(|| panic!("{what}: no container has a port named http"));
-            let http = container["ports"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|p| p["name"] == "http")
-                .unwrap();
-            assert_eq!(
-                http["containerPort"], port,
-                "{what}: container port http is not {port}"
-            );
-            for (probe, path) in [("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")] {
-                let get = &container[probe]["httpGet"];
-                assert!(
-                    get["path"] == path && get["port"] == "http",
-                    "{what}: {probe} should GET {path} on port http, is {}",
-                    container[probe]
-                );
-            }
-            assert_eq!(
-                container["securityContext"]["readOnlyRootFilesystem"], true,
-                "{what}: the container's root filesystem is writable"
-            );
-            // The container's setting overrides the pod's.
-            let non_root = container["securityContext"]
-                .get("runAsNonRoot")
-                .unwrap_or(&pod["securityContext"]["runAsNonRoot"]);
-            assert_eq!(
-                non_root, true,
-                "{what}: runAsNonRoot is not true for the container"
-            );
-            for part in ["requests", "limits"] {
-                let set = &container["resources"][part];
-                assert!(
-                    set.get("cpu").is_some() && set.get("memory").is_some(),
-                    "{what}: resources.{part} lacks cpu or memory: {}",
-                    container["resources"]
-                );
-            }
-
-            let services = of_kind(&docs, "Service");
-            assert!(
-                services.iter().any(|s| {
-                    s["spec"]["ports"]
-                        .as_array()
-                        .is_some_and(|ps| ps.iter().any(|p| p["port"] == port))
-                }),
-                "{what}: no Service on port {port}"
-            );
-
-            let ingresses = of_kind(&docs, "Ingress");
-            let hpas = of_kind(&docs, "HorizontalPodAutoscaler");
-            if toggles.is_some() {
-                assert!(!ingresses.is_empty(), "{what}: no Ingress");
-                assert!(
-                    hpas.iter()
-                        .any(|h| h["spec"]["scaleTargetRef"]["name"] == fullname.as_str()),
-                    "{what}: no HorizontalPodAutoscaler scaling {fullname}"
-                );
-            } else {
-                assert!(
-                    ingresses.is_empty() && hpas.is_empty(),
-                    "{what}: Ingress or HPA rendered though off by default"
-                );
-            }
-
-            let monitors = of_kind(&docs, "ServiceMonitor");
-            if project.metrics {
-                assert!(
-                    monitors.iter().any(|m| {
-                        m["spec"]["endpoints"]
-                            .as_array()
-                            .is_some_and(|es| es.iter().any(|e| e["path"] == "/metrics"))
-                    }),
-                    "{what}: no ServiceMonitor scraping /metrics with metrics on"
-                );
-            } else {
-                assert!(
-                    monitors.is_empty(),
-                    "{what}: a ServiceMonitor with metrics off"
-                );
-            }
-        }
     }
 }
 
@@ -645,16 +265,11 @@ fn workflows_take_go_from_go_mod_and_release_with_least_privilege() {
             let workflow = parse_yaml(project, &file, &text);
             let what = format!("{name}: {file}");
 
-            // Least privilege at the top: a map of read/none scopes, contents: read.
+            // Least privilege: nothing granted at the top, each job names what it needs.
             let top = &workflow["permissions"];
             assert!(
                 top.is_object(),
                 "{what}: no top-level `permissions:` map, got {top}"
-            );
-            assert_eq!(
-                permission(&workflow, "contents"),
-                "read",
-                "{what}: top-level permissions must say contents: read"
             );
             for (scope, level) in top.as_object().unwrap() {
                 assert!(
@@ -704,6 +319,26 @@ fn workflows_take_go_from_go_mod_and_release_with_least_privilege() {
                 if let Some(all) = job["permissions"].as_str() {
                     panic!("{what}: job {id} has permissions: {all}; list the scopes it needs");
                 }
+                assert!(
+                    job["permissions"].is_object(),
+                    "{what}: job {id} does not list its permissions"
+                );
+                for step in steps(job) {
+                    let Some(uses) = step["uses"].as_str() else {
+                        continue;
+                    };
+                    if uses.starts_with("actions/checkout@") {
+                        assert_eq!(
+                            permission(job, "contents"),
+                            if publishes { "write" } else { "read" },
+                            "{what}: job {id} checks out the code without contents: read"
+                        );
+                        assert_eq!(
+                            step["with"]["persist-credentials"], false,
+                            "{what}: job {id} leaves the token in .git/config"
+                        );
+                    }
+                }
             }
             assert!(setup_go > 0, "{what}: no actions/setup-go step");
         }
@@ -752,10 +387,10 @@ fn workflows_take_go_from_go_mod_and_release_with_least_privilege() {
             })
             .map(|(id, _)| id)
             .collect();
-        if project.service && project.has("docker") {
+        if project.long_running() && project.has("docker") {
             assert!(
                 !image_jobs.is_empty(),
-                "{what}: a service with docker publishes no container image"
+                "{what}: a service or worker with docker publishes no container image"
             );
         } else {
             assert!(
@@ -764,4 +399,168 @@ fn workflows_take_go_from_go_mod_and_release_with_least_privilege() {
             );
         }
     }
+}
+
+/// `scaffold add` on a Go project scaffold did not write builds the main package that is
+/// there and packs only the documents that exist; a project without a license never
+/// points at a LICENSE.
+#[test]
+fn added_components_follow_the_project_they_are_added_to() {
+    let hadolint = require_tool("hadolint");
+    let actionlint = require_tool("actionlint");
+    let shellcheck = require_tool("shellcheck");
+    let sandbox = crate::support::Sandbox::new();
+
+    // A module with its main package at the root and no README.md or LICENSE.
+    let root = sandbox.path("plain");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("go.mod"),
+        "module example.com/acme/plain\n\ngo 1.27\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+    // One under cmd/, with both documents.
+    let tidy = sandbox.path("tidy");
+    std::fs::create_dir_all(tidy.join("cmd/tidy")).unwrap();
+    std::fs::write(
+        tidy.join("go.mod"),
+        "module example.com/acme/tidy\n\ngo 1.27\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tidy.join("cmd/tidy/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(tidy.join("README.md"), "# tidy\n").unwrap();
+    std::fs::write(tidy.join("LICENSE"), "MIT\n").unwrap();
+    for dir in ["plain", "tidy"] {
+        for component in ["docker", "github-actions"] {
+            sandbox
+                .run(&["add", component, "--dir", dir, "--defaults"])
+                .success();
+        }
+    }
+
+    let release_env = |dir: &str| {
+        let text =
+            std::fs::read_to_string(sandbox.path(&format!("{dir}/.github/workflows/release.yml")))
+                .unwrap();
+        let doc: Value = serde_saphyr::from_str(&text).unwrap();
+        let env = doc["jobs"]["build"]["env"].clone();
+        (text, env)
+    };
+    let (plain_release, env) = release_env("plain");
+    assert_eq!(
+        env["MAIN"], ".",
+        "plain: release.yml builds {}",
+        env["MAIN"]
+    );
+    assert_eq!(env["DOCS"], "", "plain: release.yml packs {}", env["DOCS"]);
+    let plain_dockerfile = std::fs::read_to_string(sandbox.path("plain/Dockerfile")).unwrap();
+    assert!(
+        plain_dockerfile.contains("-o /out/plain .\n"),
+        "plain: the Dockerfile does not build the root package:\n{plain_dockerfile}"
+    );
+    for (file, text) in [
+        ("release.yml", &plain_release),
+        ("Dockerfile", &plain_dockerfile),
+    ] {
+        assert!(
+            !text.contains("LICENSE") && !text.contains("README.md") && !text.contains("cmd/"),
+            "plain: {file} refers to files the project does not have:\n{text}"
+        );
+    }
+
+    let (_, env) = release_env("tidy");
+    assert_eq!(
+        env["MAIN"], "./cmd/tidy",
+        "tidy: release.yml builds {}",
+        env["MAIN"]
+    );
+    assert_eq!(
+        env["DOCS"], "README.md LICENSE",
+        "tidy: release.yml packs {}",
+        env["DOCS"]
+    );
+    let tidy_dockerfile = std::fs::read_to_string(sandbox.path("tidy/Dockerfile")).unwrap();
+    assert!(
+        tidy_dockerfile.contains("-o /out/tidy ./cmd/tidy\n")
+            && tidy_dockerfile.contains("org.opencontainers.image.licenses="),
+        "tidy: the Dockerfile ignores cmd/tidy or the LICENSE:\n{tidy_dockerfile}"
+    );
+
+    for dir in ["plain", "tidy"] {
+        assert_silent(
+            &format!("hadolint on {dir}/Dockerfile"),
+            sandbox
+                .command(&hadolint)
+                .arg("--no-color")
+                .arg(format!("{dir}/Dockerfile")),
+        );
+        assert_silent(
+            &format!("actionlint on {dir}"),
+            sandbox
+                .command(&actionlint)
+                .arg("-no-color")
+                .arg("-shellcheck")
+                .arg(&shellcheck)
+                .arg(format!("{dir}/.github/workflows/ci.yml"))
+                .arg(format!("{dir}/.github/workflows/release.yml")),
+        );
+    }
+
+    // A new project without the license component mentions no LICENSE anywhere.
+    sandbox
+        .run(&[
+            "new",
+            "rest-api",
+            "unlicensed",
+            "--defaults",
+            "--without",
+            "license",
+            "--with",
+            "docker,helm,github-actions",
+        ])
+        .success();
+    let mentions: Vec<String> = crate::support::read_tree(&sandbox.path("unlicensed"))
+        .into_iter()
+        .filter(|(_, contents, _)| String::from_utf8_lossy(contents).contains("LICENSE"))
+        .map(|(path, _, _)| path)
+        .collect();
+    assert!(
+        mentions.is_empty(),
+        "--without license leaves LICENSE references in {mentions:?}"
+    );
+}
+
+/// Go supports its two newest releases only: the Go that go.mod, the builder image and CI
+/// use (globals.yaml's go_version) must not be older than the Go running these tests.
+#[test]
+fn the_pinned_go_release_is_not_older_than_the_go_running_the_tests() {
+    let go = require_tool("go");
+    let mut cmd = std::process::Command::new(go);
+    crate::support::go_env(&mut cmd).args(["env", "GOVERSION"]);
+    let running = crate::support::check_output(&mut cmd);
+    let release = |version: &str| -> (u32, u32) {
+        let mut parts = version.trim().trim_start_matches("go").split('.');
+        let mut next = || {
+            parts
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("cannot read the Go release in {version:?}"))
+        };
+        (next(), next())
+    };
+    let pinned = scaffold::pack::globals().unwrap()["go_version"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        release(&pinned) >= release(&running),
+        "templates/globals.yaml pins Go {pinned}, older than the {} running the tests: \
+         move go_version to a supported release",
+        running.trim()
+    );
 }

@@ -7,8 +7,8 @@ use crate::support::Sandbox;
 #[test]
 fn lists_packs_with_descriptions_and_variables() {
     let run = Sandbox::new().run(&["list"]).success();
-    assert!(run.stdout.contains("healthcheck 0.1.0"), "{}", run.stdout);
-    assert!(run.stdout.contains("rest-api 0.1.0"), "{}", run.stdout);
+    assert!(run.stdout.contains("healthcheck 0.2.0"), "{}", run.stdout);
+    assert!(run.stdout.contains("rest-api 0.2.0"), "{}", run.stdout);
     assert!(run.stdout.contains("with_metrics"), "{}", run.stdout);
 }
 

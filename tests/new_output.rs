@@ -247,3 +247,212 @@ fn git_makes_one_initial_commit() {
     let license = fs::read_to_string(sandbox.path("pinger/LICENSE")).unwrap();
     assert!(license.contains("Ada Lovelace"));
 }
+
+/// An existing empty directory (say a shared, setgid one) is filled, not replaced: its
+/// inode, mode and owner stay, and `-o .` works in it.
+#[cfg(unix)]
+#[test]
+fn an_empty_destination_is_filled_in_place() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let sandbox = Sandbox::new();
+    let dest = sandbox.path("shared");
+    fs::create_dir(&dest).unwrap();
+    fs::set_permissions(&dest, fs::Permissions::from_mode(0o2770)).unwrap();
+    let before = fs::metadata(&dest).unwrap();
+    let run = sandbox
+        .command(crate::support::BIN)
+        .args(["new", "healthcheck", "pinger", "-o", ".", "--defaults"])
+        .current_dir(&dest)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    crate::support::Run::from(run).success();
+    let after = fs::metadata(&dest).unwrap();
+    assert_eq!(after.ino(), before.ino(), "the directory was replaced");
+    assert_eq!(after.permissions().mode() & 0o7777, 0o2770);
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    assert!(dest.join("go.mod").is_file());
+    assert!(
+        !fs::read_dir(&dest).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".scaffold-")),
+        "staging left behind"
+    );
+}
+
+/// The longest legal name (255 bytes, NAME_MAX) is not pushed over the limit by staging.
+#[test]
+fn a_255_byte_project_name_works() {
+    let sandbox = Sandbox::new();
+    let name = format!("a{}", "b".repeat(254));
+    sandbox
+        .run(&["new", "healthcheck", &name, "--defaults"])
+        .success();
+    assert!(
+        sandbox
+            .path(&format!("{name}/cmd/{name}/main.go"))
+            .is_file()
+    );
+    assert_eq!(sandbox.work_entries(), [name]);
+}
+
+/// Messages are not worth a failure: with stderr full or closed the project is still
+/// written and the run succeeds.
+#[cfg(unix)]
+#[test]
+fn an_unwritable_stderr_does_not_fail_the_run() {
+    let sandbox = Sandbox::new();
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    for (dir, stderr) in [
+        ("full", std::process::Stdio::from(full)),
+        ("closed", std::process::Stdio::from(writer)),
+    ] {
+        let output = sandbox
+            .command(crate::support::BIN)
+            .args(["new", "healthcheck", "pinger", "-o", dir, "--defaults"])
+            .stdin(std::process::Stdio::null())
+            .stderr(stderr)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "stderr {dir}");
+        assert!(sandbox.path(&format!("{dir}/go.mod")).is_file());
+    }
+}
+
+/// `--force` over a scaffold project renders it with the recorded answers and components;
+/// what is given on the command line still wins.
+#[test]
+fn force_keeps_the_recorded_answers_and_components() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--without",
+            "docker",
+            "--set",
+            "module_path=example.com/acme/pinger",
+            "--set",
+            "author=Ada Lovelace",
+            "--set",
+            "year=2024",
+        ])
+        .success();
+    let run = sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--force",
+            "--set",
+            "timeout=9s",
+        ])
+        .success();
+    assert!(
+        run.stderr
+            .contains("Using the answers and components recorded in pinger/.scaffold.yaml"),
+        "{}",
+        run.stderr
+    );
+    let go_mod = fs::read_to_string(sandbox.path("pinger/go.mod")).unwrap();
+    assert!(
+        go_mod.starts_with("module example.com/acme/pinger\n"),
+        "{go_mod}"
+    );
+    let license = fs::read_to_string(sandbox.path("pinger/LICENSE")).unwrap();
+    assert!(license.contains("2024 Ada Lovelace"), "{license}");
+    assert!(
+        !sandbox.path("pinger/Dockerfile").exists(),
+        "docker came back"
+    );
+    let record = fs::read_to_string(sandbox.path("pinger/.scaffold.yaml")).unwrap();
+    let record = scaffold::project_record::ProjectRecord::from_yaml(&record).unwrap();
+    assert_eq!(record.answers["timeout"], "9s");
+    assert_eq!(record.components, ["github-actions", "license"]);
+
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "pinger",
+            "--defaults",
+            "--force",
+            "--with",
+            "docker",
+        ])
+        .success();
+    assert!(sandbox.path("pinger/Dockerfile").is_file());
+}
+
+/// A symbolic link as the destination is described as one.
+#[cfg(unix)]
+#[test]
+fn symbolic_link_destinations_are_described_as_links() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&["new", "healthcheck", "pinger", "--defaults"])
+        .success();
+    std::os::unix::fs::symlink("pinger", sandbox.path("link")).unwrap();
+    std::os::unix::fs::symlink("nowhere", sandbox.path("dangling")).unwrap();
+    std::os::unix::fs::symlink("pinger/go.mod", sandbox.path("to-file")).unwrap();
+    for dest in ["link", "link/"] {
+        sandbox
+            .run(&["new", "healthcheck", "other", "-o", dest, "--defaults"])
+            .fails_with(
+                1,
+                &[&format!(
+                    "{dest} (a symbolic link to pinger) already exists and is not empty"
+                )],
+            );
+    }
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "other",
+            "-o",
+            "dangling",
+            "--defaults",
+        ])
+        .fails_with(
+            1,
+            &["dangling is a symbolic link to nowhere, which does not exist"],
+        );
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "other",
+            "-o",
+            "to-file/",
+            "--defaults",
+        ])
+        .fails_with(
+            1,
+            &["to-file/ is a symbolic link to pinger/go.mod, which is not a directory"],
+        );
+    // A link to an empty directory is written through.
+    fs::create_dir(sandbox.path("empty")).unwrap();
+    std::os::unix::fs::symlink("empty", sandbox.path("to-empty")).unwrap();
+    sandbox
+        .run(&[
+            "new",
+            "healthcheck",
+            "other",
+            "-o",
+            "to-empty/",
+            "--defaults",
+        ])
+        .success();
+    assert!(sandbox.path("empty/go.mod").is_file());
+}

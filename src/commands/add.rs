@@ -74,13 +74,14 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
         .and_then(Value::as_i64)
         .unwrap_or_else(current_year);
     let engine = Engine::new()?;
-    let base = base_context(
+    let mut base = base_context(
         &composed,
         &enabled,
         pack::globals()?,
         year,
         &git::identity(),
     );
+    base.extend(existing_project(dir, component.name())?);
     let mut terminal = TerminalPrompter::default();
     let prompter: Option<&mut dyn Prompter> = if interactive {
         Some(&mut terminal)
@@ -176,6 +177,26 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// What the project already holds that component templates refer to, as `scaffold build`
+/// sees it: the main package, and whether README.md and LICENSE exist (LICENSE also when
+/// the license component is the one being added). `scaffold new` writes all of these itself;
+/// globals.yaml has its values.
+fn existing_project(dir: &Path, adding: &str) -> Result<Map<String, Value>> {
+    let project = crate::build::Project::load(dir)?;
+    let docs = project.docs();
+    let mut facts = Map::new();
+    facts.insert("main_package".into(), Value::from(project.main));
+    facts.insert(
+        "has_readme".into(),
+        Value::Bool(docs.contains(&"README.md")),
+    );
+    facts.insert(
+        "has_license".into(),
+        Value::Bool(docs.contains(&"LICENSE") || adding == "license"),
+    );
+    Ok(facts)
 }
 
 /// The pack the project was generated from, or a stand-in that declares the common answers.

@@ -5,6 +5,7 @@ mod build;
 mod bundle;
 mod list;
 mod new;
+mod pack;
 mod update;
 
 use anyhow::Result;
@@ -20,6 +21,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
         Command::Build(args) => build::run(&args),
         Command::Bundle(args) => bundle::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Pack(args) => pack::run(args),
         Command::Update(args) => update::run(&args),
         Command::Diff(args) => update::diff(&args),
         Command::CheckUpdate(args) => update::check(&args),

@@ -16,7 +16,7 @@ use crate::prompt::{Prompter, TerminalPrompter};
 use crate::say;
 use crate::update::project::{self, Options, Prepared, conflicted, describe, plan_json};
 use crate::update::render;
-use crate::update::sources;
+use crate::update::sources::{self, TemplateCache};
 use crate::update::{Action, OnConflict, Plan};
 
 pub fn run(args: &UpdateArgs) -> Result<ExitStatus> {
@@ -42,7 +42,7 @@ pub fn run(args: &UpdateArgs) -> Result<ExitStatus> {
     }
     let mut terminal = TerminalPrompter::default();
     let prompter: Option<&mut dyn Prompter> = interactive.then_some(&mut terminal as _);
-    let prepared = project::prepare(&args.dir, &options, prompter)?;
+    let prepared = project::prepare(&mut TemplateCache::default(), &args.dir, &options, prompter)?;
     if let Some(why) = &prepared.base_missing
         && !args.quiet
     {
@@ -137,8 +137,9 @@ fn update_all(args: &UpdateArgs, options: &Options) -> Result<ExitStatus> {
     }
     let mut rows = Vec::new();
     let mut failed = false;
+    let mut cache = TemplateCache::default();
     for dir in projects {
-        let row = match project::prepare(&dir, options, None) {
+        let row = match project::prepare(&mut cache, &dir, options, None) {
             Ok(prepared) => update_row(prepared, args.dry_run, options.on_conflict),
             Err(err) => Row::failed(&dir, &err),
         };
@@ -331,7 +332,12 @@ pub fn diff(args: &DiffArgs) -> Result<ExitStatus> {
             args.dir.display()
         ))
     })?;
-    let found = sources::sources(recorded, &record.scaffold_version, Some(&recorded.version))?;
+    let found = sources::sources(
+        &mut TemplateCache::default(),
+        recorded,
+        &record.scaffold_version,
+        Some(&recorded.version),
+    )?;
     let side = found.base.ok_or_else(|| {
         anyhow::anyhow!(
             "{}: cannot render the recorded version",
@@ -398,7 +404,7 @@ pub fn check(args: &CheckUpdateArgs) -> Result<ExitStatus> {
                 allow_dirty: true,
                 ..Options::default()
             };
-            project::prepare(&args.dir, &options, None)
+            project::prepare(&mut TemplateCache::default(), &args.dir, &options, None)
                 .ok()
                 .map(|p| p.plan.steps.len())
         }

@@ -80,10 +80,10 @@ pub fn inspect(dest: &Path, force: bool) -> Result<Destination> {
     let mut entries: Vec<String> = fs::read_dir(&trimmed)
         .with_context(|| format!("listing {what}"))?
         .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
         // What interrupted runs left is cleared before writing; it does not make a
         // directory occupied.
-        .filter(|name| !name.starts_with(staging::PREFIX))
+        .filter(|entry| staging::Owner::of(&entry.path()).is_none())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     if entries.is_empty() {
         return Ok(Destination::Empty);

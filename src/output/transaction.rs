@@ -46,6 +46,7 @@ pub fn write_fresh(
         for dir in made_parents.iter().rev() {
             let _ = fs::remove_dir(dir);
         }
+        let err = blame_signal(err);
         return Err(err.context(format!("nothing was written to {}", dest.display())));
     }
     Ok(WriteOutcome {
@@ -240,13 +241,7 @@ fn make_parents(root: &Path, path: &str, journal: &mut Journal) -> Result<()> {
 /// Undoes a failed commit and turns `err` into one message that says what state the
 /// project is in.
 fn roll_back(root: &Path, staging: &Staging, err: anyhow::Error) -> anyhow::Error {
-    // A signal during the commit can surface as an I/O error of the step it interrupted.
-    let err = match interrupt::received() {
-        Some(signal) if !err.chain().any(|c| c.is::<interrupt::Interrupted>()) => {
-            anyhow!(signal).context(format!("{err:#}"))
-        }
-        _ => err,
-    };
+    let err = blame_signal(err);
     let undone = journal::undo(root, staging.path()).unwrap_or_default();
     if undone.failed.is_empty() {
         staging.remove();
@@ -260,6 +255,17 @@ fn roll_back(root: &Path, staging: &Staging, err: anyhow::Error) -> anyhow::Erro
             undone.failed.join(", "),
             staging.path().display()
         ))
+    }
+}
+
+/// A signal can surface as the failure of the step it interrupted (a `git` killed by the
+/// same Ctrl-C): the error then carries the signal, so the exit code says what happened.
+fn blame_signal(err: anyhow::Error) -> anyhow::Error {
+    match interrupt::received() {
+        Some(signal) if !err.chain().any(|c| c.is::<interrupt::Interrupted>()) => {
+            anyhow!(signal).context(format!("{err:#}"))
+        }
+        _ => err,
     }
 }
 

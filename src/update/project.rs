@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::merge::Labels;
 use super::plan::{self, Action, Inputs, OnConflict, Plan};
 use super::render::{self, Rendered};
-use super::sources::{self, Sources};
+use super::sources::{self, Sources, TemplateCache};
 use crate::answers::collect_given;
 use crate::error::usage;
 use crate::output::{self, Claim};
@@ -48,6 +48,7 @@ pub struct Prepared {
 
 /// Reads the project in `dir` and computes its update; nothing is written.
 pub fn prepare(
+    cache: &mut TemplateCache,
     dir: &Path,
     options: &Options,
     prompter: Option<&mut dyn Prompter>,
@@ -70,8 +71,11 @@ pub fn prepare(
         Err(err) => return Err(err).with_context(|| format!("reading {}", record_path.display())),
     };
     let record = ProjectRecord::from_yaml(&record_text).map_err(|err| {
+        // The parser's message is followed by a source snippet; its first line says it.
+        let reason = format!("{err:#}");
+        let reason = reason.lines().next().unwrap_or_default().to_owned();
         usage(format!(
-            "{} is damaged ({err:#}): restore it from version control",
+            "{} is damaged ({reason}): restore it from version control",
             record_path.display()
         ))
     })?;
@@ -90,7 +94,12 @@ pub fn prepare(
         base,
         base_missing,
         target,
-    } = sources::sources(&recorded, &record.scaffold_version, options.to.as_deref())?;
+    } = sources::sources(
+        cache,
+        &recorded,
+        &record.scaffold_version,
+        options.to.as_deref(),
+    )?;
 
     let components: Vec<&pack::Pack> = record
         .components
@@ -212,6 +221,7 @@ impl Prepared {
             executable: false,
         });
         self.claim.write(&files, &deletes, |_| Ok(()))?;
+        remove_emptied_dirs(&self.dir, &deletes);
         Ok(self.plan)
     }
 }
@@ -226,6 +236,20 @@ pub fn conflicted(plan: &Plan) -> impl Iterator<Item = &str> {
         } => Some(step.path.as_str()),
         _ => None,
     })
+}
+
+/// Folders left empty by deleted files go too (`internal/metrics/` when metrics are turned
+/// off); a folder still holding anything, such as a file of the user's, stays.
+fn remove_emptied_dirs(root: &Path, deleted: &[String]) {
+    for path in deleted {
+        let mut dir = Path::new(path).parent();
+        while let Some(relative) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            if std::fs::remove_dir(root.join(relative)).is_err() {
+                break;
+            }
+            dir = relative.parent();
+        }
+    }
 }
 
 fn read_project_file(dir: &Path, path: &str) -> Result<Option<Vec<u8>>> {

@@ -2,6 +2,8 @@
 //! version (the base) and of the target version.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use anyhow::Result;
 
@@ -13,8 +15,36 @@ use crate::project_record::PackRef;
 
 /// Templates and the pack in them.
 pub struct Side {
-    pub templates: Templates,
+    pub templates: Rc<Templates>,
     pub pack: Pack,
+}
+
+/// Templates loaded once and shared by every project of `update --all`.
+#[derive(Default)]
+pub struct TemplateCache {
+    current: Option<Rc<Templates>>,
+    releases: HashMap<String, Rc<Templates>>,
+}
+
+impl TemplateCache {
+    fn current(&mut self) -> Result<Rc<Templates>> {
+        if let Some(current) = &self.current {
+            return Ok(Rc::clone(current));
+        }
+        let current = Rc::new(Templates::current()?);
+        self.current = Some(Rc::clone(&current));
+        Ok(current)
+    }
+
+    fn release(&mut self, release: &release::Release) -> Result<Rc<Templates>> {
+        if let Some(templates) = self.releases.get(&release.version) {
+            return Ok(Rc::clone(templates));
+        }
+        let templates = Rc::new(Templates::release(release)?);
+        self.releases
+            .insert(release.version.clone(), Rc::clone(&templates));
+        Ok(templates)
+    }
 }
 
 /// The base (when it can be had) and the target of an update.
@@ -26,9 +56,14 @@ pub struct Sources {
 }
 
 /// Finds the templates for `recorded` (base) and for `to` (default: the newest available).
-pub fn sources(recorded: &PackRef, scaffold_version: &str, to: Option<&str>) -> Result<Sources> {
+pub fn sources(
+    cache: &mut TemplateCache,
+    recorded: &PackRef,
+    scaffold_version: &str,
+    to: Option<&str>,
+) -> Result<Sources> {
     match recorded.source.as_str() {
-        "builtin" => builtin(recorded, scaffold_version, to),
+        "builtin" => builtin(cache, recorded, scaffold_version, to),
         other => Err(usage(format!(
             "pack `{}` came from a {other} source, which `scaffold update` cannot load yet",
             recorded.name
@@ -36,8 +71,13 @@ pub fn sources(recorded: &PackRef, scaffold_version: &str, to: Option<&str>) -> 
     }
 }
 
-fn builtin(recorded: &PackRef, scaffold_version: &str, to: Option<&str>) -> Result<Sources> {
-    let current = Templates::current()?;
+fn builtin(
+    cache: &mut TemplateCache,
+    recorded: &PackRef,
+    scaffold_version: &str,
+    to: Option<&str>,
+) -> Result<Sources> {
+    let current = cache.current()?;
     let name = &recorded.name;
     let newest = current
         .catalog
@@ -59,7 +99,7 @@ fn builtin(recorded: &PackRef, scaffold_version: &str, to: Option<&str>) -> Resu
             recorded.version
         )));
     }
-    let target = side_at(name, &wanted, scaffold_version)?.ok_or_else(|| {
+    let target = side_at(cache, name, &wanted, scaffold_version)?.ok_or_else(|| {
         let mut known = vec![newest.clone()];
         for version in release::releases() {
             if let Ok(Some(release)) = release::release(&version)
@@ -74,7 +114,7 @@ fn builtin(recorded: &PackRef, scaffold_version: &str, to: Option<&str>) -> Resu
             known.join(", ")
         ))
     })?;
-    let base = side_at(name, &recorded.version, scaffold_version)?;
+    let base = side_at(cache, name, &recorded.version, scaffold_version)?;
     let base_missing = base.is_none().then(|| {
         format!(
             "{name} {} is not among the pack versions this scaffold can render",
@@ -89,8 +129,13 @@ fn builtin(recorded: &PackRef, scaffold_version: &str, to: Option<&str>) -> Resu
 }
 
 /// The embedded pack `name` at `version`: this binary's, or an earlier release's.
-fn side_at(name: &str, version: &str, hint: &str) -> Result<Option<Side>> {
-    let current = Templates::current()?;
+fn side_at(
+    cache: &mut TemplateCache,
+    name: &str,
+    version: &str,
+    hint: &str,
+) -> Result<Option<Side>> {
+    let current = cache.current()?;
     if let Ok(pack) = current.catalog.get(name)
         && pack.manifest.version == version
     {
@@ -103,7 +148,7 @@ fn side_at(name: &str, version: &str, hint: &str) -> Result<Option<Side>> {
     let Some(release) = release::release_with_pack(name, version, hint)? else {
         return Ok(None);
     };
-    let templates = Templates::release(&release)?;
+    let templates = cache.release(&release)?;
     let pack = templates.catalog.get(name)?.clone();
     Ok(Some(Side { templates, pack }))
 }

@@ -60,3 +60,47 @@ Create the name of the service account to use
 \{{- default "default" .Values.serviceAccount.name }}
 \{{- end }}
 \{{- end }}
+
+\{{/*
+An image reference from a map with repository, tag and digest: pinned to the
+digest when one is given. Call it with (dict "image" .Values.image "default" .Chart.AppVersion).
+*/}}
+\{{- define "{{project_name}}.imageRef" -}}
+\{{- $tag := .image.tag | default .default | toString }}
+\{{- if .image.digest }}
+\{{- printf "%s:%s@%s" .image.repository $tag .image.digest }}
+\{{- else }}
+\{{- printf "%s:%s" .image.repository $tag }}
+\{{- end }}
+\{{- end }}
+
+\{{/*
+The pull policy of an image: the configured one, else IfNotPresent for an
+image pinned by digest (it cannot change) and Always for a tag (which can be
+moved, and whose pull re-checks the registry credentials).
+*/}}
+\{{- define "{{project_name}}.pullPolicy" -}}
+\{{- if .pullPolicy }}
+\{{- .pullPolicy }}
+\{{- else if .digest }}
+\{{- "IfNotPresent" }}
+\{{- else }}
+\{{- "Always" }}
+\{{- end }}
+\{{- end }}
+
+\{{/*
+GOMEMLIMIT in bytes: goMemLimitPercent of a memory quantity such as 128Mi,
+so the garbage collector works harder before the kernel kills the container
+and memory outside the Go heap still has room.
+*/}}
+\{{- define "{{project_name}}.goMemLimit" -}}
+\{{- $limit := toString .limit }}
+\{{- if not (regexMatch "^[0-9]+(\\.[0-9]+)?([kKMGT]|[KMGT]i)?$" $limit) }}
+\{{- fail (printf "resources.limits.memory is %q: use a quantity such as 128Mi or 1Gi" $limit) }}
+\{{- end }}
+\{{- $number := regexReplaceAll "[^0-9.]+$" $limit "" | float64 }}
+\{{- $unit := regexReplaceAll "^[0-9.]+" $limit "" }}
+\{{- $scale := dict "" 1.0 "k" 1e3 "K" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 }}
+\{{- mulf $number (get $scale $unit) .percent 0.01 | floor | int64 }}
+\{{- end }}
