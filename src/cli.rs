@@ -169,6 +169,11 @@ pub struct BuildArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Stamp the clean version although the working tree has uncommitted changes (which
+    /// otherwise make it VERSION-dirty)
+    #[arg(long)]
+    pub allow_dirty: bool,
+
     /// Print a JSON summary on stdout
     #[arg(long)]
     pub json: bool,
@@ -209,6 +214,11 @@ pub struct BundleArgs {
     /// Where to write the bundle [default: DIR/dist/NAME_VERSION_handoff.zip]
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Hand off the clean version although the working tree has uncommitted changes (which
+    /// otherwise make it VERSION-dirty, with a warning)
+    #[arg(long)]
+    pub allow_dirty: bool,
 
     /// Print a JSON summary on stdout
     #[arg(long)]

@@ -9,6 +9,8 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
+#[cfg(unix)]
+use crate::build_faults::{checked_sums, project};
 use crate::support::{BIN, Run, Sandbox, check_output, go_env, require_tool};
 
 const TARGETS: &str = "linux/amd64,darwin/arm64,windows/amd64";
@@ -17,13 +19,13 @@ const TARGETS: &str = "linux/amd64,darwin/arm64,windows/amd64";
 /// library for the same targets at once would each do all of the work.
 static FIRST_BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn first_build(sandbox: &Sandbox, args: &[&str]) -> Run {
+pub(crate) fn first_build(sandbox: &Sandbox, args: &[&str]) -> Run {
     let _turn = FIRST_BUILD.lock().unwrap_or_else(|e| e.into_inner());
     scaffold(sandbox, args)
 }
 
 /// Runs scaffold with Go's caches and offline settings.
-fn scaffold(sandbox: &Sandbox, args: &[&str]) -> Run {
+pub(crate) fn scaffold(sandbox: &Sandbox, args: &[&str]) -> Run {
     let output = go_env(&mut sandbox.command(BIN))
         .args(args)
         .stdin(Stdio::null())
@@ -32,12 +34,12 @@ fn scaffold(sandbox: &Sandbox, args: &[&str]) -> Run {
     Run::from(output)
 }
 
-fn json(run: &Run) -> Value {
+pub(crate) fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|err| panic!("{err}: not JSON:\n{}\n{}", run.stdout, run.stderr))
 }
 
-fn statuses(summary: &Value) -> Vec<(String, String)> {
+pub(crate) fn statuses(summary: &Value) -> Vec<(String, String)> {
     summary["targets"]
         .as_array()
         .unwrap()
@@ -52,7 +54,7 @@ fn statuses(summary: &Value) -> Vec<(String, String)> {
 }
 
 /// The visible files of a directory, sorted.
-fn listing(dir: &Path) -> Vec<String> {
+pub(crate) fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -99,7 +101,7 @@ fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn git(sandbox: &Sandbox, dir: &str, args: &[&str]) -> String {
+pub(crate) fn git(sandbox: &Sandbox, dir: &str, args: &[&str]) -> String {
     let mut cmd = sandbox.command("git");
     cmd.current_dir(sandbox.path(dir)).args(args);
     check_output(&mut cmd).trim().to_owned()
@@ -535,4 +537,70 @@ fn builds_any_go_module_with_its_main_package_at_the_root() {
     let listed = scaffold(&sandbox, &["build", "--list-targets", "--json"]).success();
     let listed: Vec<String> = serde_json::from_str(&listed.stdout).unwrap();
     assert!(listed.contains(&"windows/amd64".to_owned()), "{listed:?}");
+}
+
+// With the fault tests' helpers, which are Unix-only.
+#[cfg(unix)]
+#[test]
+fn a_dirty_tree_is_built_as_dirty_and_bundle_warns_unless_allowed() {
+    require_tool("go");
+    require_tool("git");
+    let sandbox = Sandbox::new().with_git_identity();
+    project(&sandbox, "hc", true);
+    git(
+        &sandbox,
+        "hc",
+        &["commit", "--quiet", "-am", "Build for Linux"],
+    );
+    git(&sandbox, "hc", &["tag", "v1.2.0"]);
+    let readme = sandbox.path("hc/README.md");
+    let mut text = fs::read_to_string(&readme).unwrap();
+    text.push_str("\nAn uncommitted note.\n");
+    fs::write(&readme, text).unwrap();
+    assert_eq!(
+        git(&sandbox, "hc", &["describe", "--tags", "--dirty"]),
+        "v1.2.0-dirty"
+    );
+
+    let built = json(&first_build(&sandbox, &["build", "hc", "--json"]).success());
+    assert_eq!(built["version"], "1.2.0-dirty");
+    assert_eq!(built["dirty"], true);
+    let dist = sandbox.path("hc/dist");
+    assert!(dist.join("hc_1.2.0-dirty_linux_amd64.tar.gz").is_file());
+    assert!(!dist.join("hc_1.2.0_linux_amd64.tar.gz").exists());
+    let run = scaffold(&sandbox, &["build", "hc"]).success();
+    assert!(
+        run.stderr.starts_with(
+            "scaffold: warning: the working tree has uncommitted changes, so this is version 1.2.0-dirty"
+        ) && run.stderr.contains("--allow-dirty"),
+        "{}",
+        run.stderr
+    );
+
+    let bundled = scaffold(&sandbox, &["bundle", "hc"]).success();
+    assert!(
+        bundled.stderr.contains(
+            "scaffold: warning: the working tree has uncommitted changes: this bundle hands off \
+             unreleased code as version 1.2.0-dirty"
+        ),
+        "{}",
+        bundled.stderr
+    );
+    assert!(dist.join("hc_1.2.0-dirty_handoff.zip").is_file());
+
+    // Intentionally: the clean version, without the warning.
+    let clean = scaffold(&sandbox, &["bundle", "hc", "--allow-dirty", "--json"]).success();
+    assert!(!clean.stderr.contains("warning"), "{}", clean.stderr);
+    let clean = json(&clean);
+    assert_eq!(clean["version"], "1.2.0");
+    assert_eq!(clean["dirty"], false);
+    assert_eq!(clean["built"], true);
+    assert!(dist.join("hc_1.2.0_linux_amd64.tar.gz").is_file());
+    assert_eq!(
+        checked_sums(&sandbox, &dist),
+        [
+            "hc_1.2.0-dirty_linux_amd64.tar.gz",
+            "hc_1.2.0_linux_amd64.tar.gz"
+        ]
+    );
 }

@@ -1,10 +1,15 @@
 //! Integration tests: drive the real `scaffold` binary in temporary directories.
 
+// Test progress lines go to the harness's stderr, which is never closed under it.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 mod add;
 mod api_checks;
 mod build;
+#[cfg(unix)]
+mod build_faults;
 mod cli_extras;
 mod components;
 mod examples;
@@ -20,11 +25,11 @@ mod new_output;
 mod pack_errors;
 mod pack_git;
 mod packs;
+mod properties;
 mod readme;
 mod release;
-mod security_checks;
-mod properties;
 mod reserved_names;
+mod security_checks;
 mod snapshots;
 mod update;
 mod update_versions;

@@ -74,12 +74,23 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
+    /// Names target entries, so projects sharing an output directory keep their own.
+    project: String,
 }
 
 impl Cache {
     pub fn new(out: &Path) -> Cache {
         Cache {
             dir: out.join(".cache"),
+            project: String::new(),
+        }
+    }
+
+    /// The cache of `project`'s targets in `out`.
+    pub fn for_project(out: &Path, project: &str) -> Cache {
+        Cache {
+            project: project.to_owned(),
+            ..Cache::new(out)
         }
     }
 
@@ -88,7 +99,12 @@ impl Cache {
     }
 
     fn entry_path(&self, target: &Target) -> PathBuf {
-        self.dir.join(format!("{}.json", target.slug()))
+        if self.project.is_empty() {
+            self.dir.join(format!("{}.json", target.slug()))
+        } else {
+            self.dir
+                .join(format!("{}_{}.json", self.project, target.slug()))
+        }
     }
 
     /// The entry for `target` when it was built from `key` and its archive in `out` is
@@ -116,16 +132,6 @@ impl Cache {
     /// Forgets `target`, after a failed build.
     pub fn forget(&self, target: &Target) -> Result<()> {
         remove_if_present(&self.entry_path(target))
-    }
-
-    /// A fresh directory for build output that is removed when dropped.
-    pub fn scratch(&self) -> Result<tempfile::TempDir> {
-        fs::create_dir_all(&self.dir)
-            .with_context(|| format!("creating {}", self.dir.display()))?;
-        tempfile::Builder::new()
-            .prefix("build-")
-            .tempdir_in(&self.dir)
-            .with_context(|| format!("creating a directory in {}", self.dir.display()))
     }
 
     /// The targets `go tool dist list` printed for `toolchain`, if remembered: an up-to-date

@@ -43,7 +43,8 @@ pub struct Artifact {
     pub sha256: String,
 }
 
-/// `dist/manifest.json`: the archives of the last build and what they were built from.
+/// `dist/manifest.json`: the archives of the last build and what they were built from, then
+/// every other release whose archives are still in the output directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub project: String,
@@ -56,6 +57,10 @@ pub struct Manifest {
     pub go_version: String,
     pub scaffold_version: String,
     pub artifacts: Vec<Artifact>,
+    /// Archives of other projects (a shared `--out`), other versions, or earlier builds of
+    /// this version that a failed build kept; each a manifest without releases of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_releases: Vec<Manifest>,
 }
 
 impl Manifest {
@@ -69,6 +74,51 @@ impl Manifest {
     pub fn read(out: &Path) -> Option<Manifest> {
         let text = fs::read(out.join(MANIFEST_FILE)).ok()?;
         serde_json::from_slice(&text).ok()
+    }
+
+    /// This release without the others.
+    pub fn alone(&self) -> Manifest {
+        Manifest {
+            other_releases: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// This release, then the others, each alone.
+    pub fn releases(&self) -> Vec<Manifest> {
+        let mut releases = vec![self.alone()];
+        releases.extend(self.other_releases.iter().map(Manifest::alone));
+        releases
+    }
+
+    /// Every archive of every release: what `SHA256SUMS` lists.
+    pub fn all_artifacts(&self) -> Vec<Artifact> {
+        let mut all = self.artifacts.clone();
+        for other in &self.other_releases {
+            all.extend(other.all_artifacts());
+        }
+        all
+    }
+
+    /// Whether both describe one build: the same project, version, stamps and toolchain.
+    pub fn same_build(&self, other: &Manifest) -> bool {
+        (
+            &self.project,
+            &self.binary,
+            &self.version,
+            &self.commit,
+            &self.date,
+            self.source_date_epoch,
+            &self.go_version,
+        ) == (
+            &other.project,
+            &other.binary,
+            &other.version,
+            &other.commit,
+            &other.date,
+            other.source_date_epoch,
+            &other.go_version,
+        )
     }
 }
 

@@ -5,6 +5,8 @@ use std::process::{Command, Output, Stdio};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use super::child::{self, Ended};
+use super::failure::Failure;
 use super::targets::Target;
 
 /// Flags on every build: paths and VCS data out of the binary, so builds reproduce.
@@ -71,12 +73,18 @@ pub struct GoBuild<'a> {
     pub ldflags: &'a str,
     pub target: &'a Target,
     pub output: &'a Path,
+    /// Where `go`'s stdout and stderr are collected.
+    pub log: &'a Path,
+    /// `GOTMPDIR`, unless the user set one: go leaves its work directory behind when
+    /// interrupted, and inside the build's scratch directory it goes with it.
+    pub tmp: &'a Path,
 }
 
 impl GoBuild<'_> {
-    /// Runs the build. The outer error is a failure to run `go` at all; the inner one is
-    /// a failed compilation, holding what the compiler printed.
-    pub fn run(&self) -> Result<std::result::Result<(), String>> {
+    /// Runs the build in its own process group. The outer error is a failure to run `go` at
+    /// all, or [`Interrupted`](crate::interrupt::Interrupted) when a signal stopped it; the
+    /// inner one is a failed build, with what `go` printed and whose fault it was.
+    pub fn run(&self) -> Result<std::result::Result<(), Failure>> {
         let mut cmd = go();
         cmd.arg("build")
             .args(BUILD_FLAGS)
@@ -89,16 +97,33 @@ impl GoBuild<'_> {
             .env("CGO_ENABLED", "0")
             .env("GOOS", &self.target.os)
             .env("GOARCH", &self.target.arch);
-        let output = spawn(&mut cmd)?;
-        if output.status.success() {
+        if std::env::var_os("GOTMPDIR").is_none_or(|v| v.is_empty()) {
+            cmd.env("GOTMPDIR", self.tmp);
+        }
+        let status = match child::run(&mut cmd, self.log).map_err(spawn_error)? {
+            Ended::Stopped(interrupted) => return Err(interrupted.into()),
+            Ended::Exited(status) => status,
+        };
+        if status.success() {
             return Ok(Ok(()));
         }
-        let mut text = String::from_utf8_lossy(&output.stderr).into_owned();
-        text.push_str(&String::from_utf8_lossy(&output.stdout));
-        if text.trim().is_empty() {
-            text = format!("go build exited with {}", output.status);
+        let text = child::read_log(self.log)?;
+        if let Some(signal) = child::killed_by(&status) {
+            let mut message = format!(
+                "go build was killed by signal {signal} (not by scaffold): the machine may be out \
+                 of memory, or something stopped it"
+            );
+            if !text.is_empty() {
+                message = format!("{text}\n{message}");
+            }
+            return Ok(Err(Failure::environment(message)));
         }
-        Ok(Err(text.trim_end().to_owned()))
+        if text.is_empty() {
+            return Ok(Err(Failure::environment(format!(
+                "go build exited with {status} and printed nothing"
+            ))));
+        }
+        Ok(Err(Failure::from_go(text)))
     }
 }
 
@@ -109,16 +134,18 @@ fn go() -> Command {
 }
 
 fn spawn(cmd: &mut Command) -> Result<Output> {
-    crate::verbosity::traced(cmd).output().map_err(|err| {
-        if err.kind() == std::io::ErrorKind::NotFound {
-            anyhow!(
-                "`go` is not on PATH: scaffold build runs the Go toolchain; install Go from \
-                 https://go.dev/dl/ and make sure its bin directory is on PATH"
-            )
-        } else {
-            anyhow::Error::new(err).context("running go")
-        }
-    })
+    crate::verbosity::traced(cmd).output().map_err(spawn_error)
+}
+
+fn spawn_error(err: std::io::Error) -> anyhow::Error {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        anyhow!(
+            "`go` is not on PATH: scaffold build runs the Go toolchain; install Go from \
+             https://go.dev/dl/ and make sure its bin directory is on PATH"
+        )
+    } else {
+        anyhow::Error::new(err).context("running go")
+    }
 }
 
 /// Runs a quick `go` query, failing with its message when it fails.

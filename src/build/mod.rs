@@ -3,15 +3,21 @@
 //! [`Project::load`] reads what to build (from `.scaffold.yaml` or go.mod), [`Plan::new`]
 //! settles the targets, the version stamp and the output directory, and [`build`] runs
 //! `go build` for every target whose inputs changed, in parallel, packs each binary with
-//! the README and LICENSE, and writes `SHA256SUMS` and `manifest.json`.
+//! the README and LICENSE in scratch, and publishes the archives with `SHA256SUMS` and
+//! `manifest.json` only once they are complete.
 
 pub mod archive;
 pub mod cache;
 pub mod checksums;
+pub mod child;
+pub mod failure;
 pub mod go;
 pub mod goreleaser;
 pub mod handoff;
 pub mod progress;
+pub mod publish;
+pub mod report;
+pub mod scratch;
 pub mod stamp;
 pub mod targets;
 
@@ -24,12 +30,17 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::error::usage;
+use crate::interrupt;
 use crate::project_record::ProjectRecord;
-use archive::{Entry as ArchiveEntry, write_atomic, write_if_changed};
+use archive::{Entry as ArchiveEntry, write_atomic};
 use cache::Cache;
-use checksums::{Artifact, MANIFEST_FILE, Manifest, SUMS_FILE, sha256_hex, sums_file};
+use checksums::{Artifact, Manifest, sha256_hex};
+use failure::Failure;
 use go::{GoBuild, Toolchain};
 use progress::{Mode, Progress};
+use publish::Staged;
+pub use report::{Report, Status, TargetReport};
+use scratch::Scratch;
 use stamp::Stamp;
 use targets::Target;
 
@@ -134,6 +145,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     pub jobs: Option<usize>,
     pub force: bool,
+    /// `--allow-dirty`: no `-dirty` on the version of a tree with uncommitted changes.
+    pub allow_dirty: bool,
 }
 
 /// Everything settled before any work: what to build, as which version, where.
@@ -163,7 +176,12 @@ impl Plan {
         let epoch = std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .filter(|v| !v.is_empty());
-        let stamp = Stamp::resolve(&project.dir, options.version.as_deref(), epoch.as_deref())?;
+        let stamp = Stamp::resolve(
+            &project.dir,
+            options.version.as_deref(),
+            epoch.as_deref(),
+            options.allow_dirty,
+        )?;
         let out = options
             .out
             .clone()
@@ -213,105 +231,28 @@ impl Plan {
     }
 }
 
-/// How a target ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Built,
-    /// Its inputs were unchanged, so its archive was kept.
-    Cached,
-    Failed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Built => "built",
-            Status::Cached => "cached",
-            Status::Failed => "failed",
-        }
-    }
-}
-
-/// One target's result.
-#[derive(Debug, Clone)]
-pub struct TargetReport {
-    pub target: Target,
-    pub status: Status,
-    /// The archive, unless the build failed.
-    pub artifact: Option<Artifact>,
-    pub seconds: f64,
-    /// What the compiler printed, when the build failed.
-    pub output: Option<String>,
-}
-
-/// What [`build`] did.
-#[derive(Debug, Clone)]
-pub struct Report {
-    pub targets: Vec<TargetReport>,
-    /// Lists the archives that exist; written as `manifest.json`.
-    pub manifest: Manifest,
-}
-
-impl Report {
-    pub fn failed(&self) -> Vec<&TargetReport> {
-        self.targets
-            .iter()
-            .filter(|t| t.status == Status::Failed)
-            .collect()
-    }
-
-    /// The error to exit with when a target failed, naming them.
-    pub fn failure(&self, out: &Path) -> Option<anyhow::Error> {
-        let failed = self.failed();
-        if failed.is_empty() {
-            return None;
-        }
-        let names: Vec<String> = failed.iter().map(|t| t.target.to_string()).collect();
-        let others = if failed.len() == self.targets.len() {
-            String::new()
-        } else {
-            format!("; the other archives are in {}", out.display())
-        };
-        Some(anyhow::anyhow!(
-            "{} of {} targets failed to build ({}), see the compiler output above{others}",
-            failed.len(),
-            self.targets.len(),
-            names.join(", ")
-        ))
-    }
-
-    /// Each target as JSON, for `--json` summaries.
-    pub fn targets_json(&self) -> serde_json::Value {
-        self.targets
-            .iter()
-            .map(|t| {
-                let mut item = serde_json::json!({
-                    "target": t.target.to_string(),
-                    "status": t.status.as_str(),
-                    "seconds": (t.seconds * 100.0).round() / 100.0,
-                });
-                if let Some(artifact) = &t.artifact {
-                    item["archive"] = artifact.file.clone().into();
-                    item["size"] = artifact.size.into();
-                    item["sha256"] = artifact.sha256.clone().into();
-                }
-                if let Some(output) = &t.output {
-                    item["output"] = output.clone().into();
-                }
-                item
-            })
-            .collect()
-    }
-}
-
-/// Builds every target of `plan` that is not up to date, at most `plan.jobs` at once, and
-/// writes `SHA256SUMS` and `manifest.json` for the archives that exist. A target that fails
-/// to compile is reported in the result, not as an error; its stale archive, if any, is
-/// removed so the output directory only holds archives of the current sources.
+/// Builds every target of `plan` that is not up to date, at most `plan.jobs` at once, into
+/// a scratch directory, then publishes the new archives and writes `SHA256SUMS` and
+/// `manifest.json` for every archive in the output directory. A target that fails is
+/// reported in the result, not as an error, and its archive from an earlier build stays.
+/// SIGINT, SIGTERM and SIGHUP stop every `go build` and leave the output directory as it
+/// was ([`Interrupted`](crate::interrupt::Interrupted)).
 pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
+    let _guard = interrupt::Guard::new().context("catching signals during the build")?;
     let out = &plan.out;
-    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let cache = Cache::new(out);
+    // Failing to prepare the output directory is the machine's fault (a full or read-only
+    // disk), never the sources'.
+    let unprepared = || {
+        format!(
+            "preparing {} failed, a problem with the build environment, not the sources; \
+             every archive already there was kept",
+            out.display()
+        )
+    };
+    fs::create_dir_all(out)
+        .with_context(|| format!("creating {}", out.display()))
+        .with_context(unprepared)?;
+    let cache = Cache::for_project(out, &plan.project.name);
     let canonical_out = out
         .canonicalize()
         .with_context(|| format!("resolving {}", out.display()))?;
@@ -325,9 +266,22 @@ pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
             "--out must not be the project's directory: the archives would be among the sources",
         ));
     }
+    let stale = scratch::remove_stale(cache.dir()).with_context(unprepared)?;
+    if stale > 0 && mode != Mode::Silent {
+        crate::say!(
+            "Removed {stale} scratch {} left in {} by an interrupted build.",
+            if stale == 1 {
+                "directory"
+            } else {
+                "directories"
+            },
+            cache.dir().display()
+        );
+    }
     let tree = cache::tree_hash(&dir, &[canonical_out])?;
     let common = common_key(plan, toolchain, &tree);
     let docs = read_docs(&plan.project)?;
+    let scratch = Scratch::create(cache.dir()).with_context(unprepared)?;
 
     let progress = Progress::new(mode, &plan.targets);
     let mut results: Vec<Option<TargetReport>> = vec![None; plan.targets.len()];
@@ -348,24 +302,45 @@ pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
                     status: Status::Cached,
                     artifact: Some(artifact),
                     seconds: 0.0,
-                    output: None,
+                    failure: None,
                 });
             }
             None => pending.push((index, key)),
         }
     }
 
-    for (index, report) in run_pending(plan, &cache, &docs, &pending, &progress) {
-        results[index] = Some(report);
+    let job = Job {
+        plan,
+        scratch: &scratch,
+        docs: &docs,
+        progress: &progress,
+    };
+    let mut staged = Vec::new();
+    let mut keys = Vec::new();
+    for (index, outcome) in job.run_all(&pending) {
+        match outcome {
+            Outcome::Done(done) => match *done {
+                (report, Some((archive, key))) => {
+                    staged.push(archive);
+                    keys.push((report.target.clone(), key));
+                    results[index] = Some(report);
+                }
+                (report, None) => results[index] = Some(report),
+            },
+            Outcome::Stopped => {}
+        }
     }
     progress.finish();
+    // Past this point the build is published whole, signal or not.
+    if let Err(interrupted) = interrupt::check() {
+        return Err(anyhow::Error::new(interrupted).context(format!(
+            "the build was stopped; {} is as it was before it",
+            out.display()
+        )));
+    }
     let targets: Vec<TargetReport> = results.into_iter().flatten().collect();
 
-    for report in targets.iter().filter(|t| t.status == Status::Failed) {
-        cache.forget(&report.target)?;
-        cache::remove_if_present(&out.join(plan.archive_name(&report.target)))?;
-    }
-    let manifest = Manifest {
+    let release = Manifest {
         project: plan.project.name.clone(),
         binary: plan.project.binary.clone(),
         version: plan.stamp.version.clone(),
@@ -375,63 +350,171 @@ pub fn build(plan: &Plan, toolchain: &Toolchain, mode: Mode) -> Result<Report> {
         go_version: toolchain.version.clone(),
         scaffold_version: env!("CARGO_PKG_VERSION").to_owned(),
         artifacts: targets.iter().filter_map(|t| t.artifact.clone()).collect(),
+        other_releases: Vec::new(),
     };
-    write_if_changed(
-        &out.join(SUMS_FILE),
-        sums_file(&manifest.artifacts).as_bytes(),
-    )?;
-    write_if_changed(&out.join(MANIFEST_FILE), &manifest.to_json()?)?;
+    let planned: Vec<String> = plan.targets.iter().map(Target::to_string).collect();
+    let manifest = publish::publish(out, cache.dir(), scratch.path(), release, &staged, &planned)
+        .with_context(|| {
+        format!(
+            "publishing the new archives failed, a problem with the build environment, not the \
+             sources; every file already in {} was kept",
+            out.display()
+        )
+    })?;
+    for ((target, key), archive) in keys.into_iter().zip(&staged) {
+        // The cache only saves time: without its entry the target is rebuilt next time.
+        let _ = cache.store(&target, key, &out.join(&archive.file));
+    }
     Ok(Report { targets, manifest })
 }
 
-/// Builds the `pending` (index, cache key) targets on at most `plan.jobs` threads, which
-/// take the next target as they finish one; returns each report with its index.
-fn run_pending(
-    plan: &Plan,
-    cache: &Cache,
-    docs: &[ArchiveEntry],
-    pending: &[(usize, String)],
-    progress: &Progress,
-) -> Vec<(usize, TargetReport)> {
-    let next = AtomicUsize::new(0);
-    let finished = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..plan.jobs.min(pending.len()) {
-            scope.spawn(|| {
-                while let Some((index, key)) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let target = &plan.targets[*index];
-                    progress.started(*index);
-                    let started = Instant::now();
-                    let result = build_one(plan, cache, docs, target, key);
-                    let seconds = started.elapsed().as_secs_f64();
-                    let (status, artifact, output) = match result {
-                        Ok(artifact) => {
-                            let line = format!("built {} in {seconds:.1} s", artifact.file);
-                            progress.finished(*index, &line);
-                            (Status::Built, Some(artifact), None)
+/// How one pending target ended.
+enum Outcome {
+    /// Built (with its staged archive and cache entry) or failed.
+    Done(Box<(TargetReport, Option<(Staged, cache::Entry)>)>),
+    /// A signal stopped it.
+    Stopped,
+}
+
+/// What every build thread shares.
+struct Job<'a> {
+    plan: &'a Plan,
+    scratch: &'a Scratch,
+    docs: &'a [ArchiveEntry],
+    progress: &'a Progress,
+}
+
+impl Job<'_> {
+    /// Builds the `pending` (index, cache key) targets on at most `plan.jobs` threads, which
+    /// take the next target as they finish one, until all are done or a signal arrives.
+    fn run_all(&self, pending: &[(usize, String)]) -> Vec<(usize, Outcome)> {
+        let next = AtomicUsize::new(0);
+        let finished = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..self.plan.jobs.min(pending.len()) {
+                scope.spawn(|| {
+                    while let Some((index, key)) = pending.get(next.fetch_add(1, Ordering::Relaxed))
+                    {
+                        if interrupt::check().is_err() {
+                            break;
                         }
-                        Err(output) => {
-                            progress.finished(*index, &format!("failed after {seconds:.1} s"));
-                            (Status::Failed, None, Some(output))
-                        }
-                    };
-                    let report = TargetReport {
-                        target: target.clone(),
-                        status,
-                        artifact,
-                        seconds,
-                        output,
-                    };
-                    // A poisoned lock only means another thread panicked; its data is intact.
-                    finished
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((*index, report));
+                        let outcome = self.run_one(*index, key);
+                        // A poisoned lock only means another thread panicked; its data is intact.
+                        finished
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((*index, outcome));
+                    }
+                });
+            }
+        });
+        finished.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn run_one(&self, index: usize, key: &str) -> Outcome {
+        let target = &self.plan.targets[index];
+        self.progress.started(index);
+        let started = Instant::now();
+        let result = self.build_one(target);
+        let seconds = started.elapsed().as_secs_f64();
+        let report = |status, artifact, failure| TargetReport {
+            target: target.clone(),
+            status,
+            artifact,
+            seconds,
+            failure,
+        };
+        match result {
+            Ok(Ok((staged, artifact))) => {
+                let line = format!("built {} in {seconds:.1} s", artifact.file);
+                self.progress.finished(index, &line);
+                let entry = cache::Entry {
+                    key: key.to_owned(),
+                    archive: artifact.file.clone(),
+                    size: artifact.size,
+                    sha256: artifact.sha256.clone(),
+                    modified: 0,
+                };
+                Outcome::Done(Box::new((
+                    report(Status::Built, Some(artifact), None),
+                    Some((staged, entry)),
+                )))
+            }
+            Ok(Err(failure)) => {
+                let status = Status::of(&failure);
+                let what = match status {
+                    Status::EnvironmentError => "could not build (environment)",
+                    _ => "failed",
+                };
+                self.progress
+                    .finished(index, &format!("{what} after {seconds:.1} s"));
+                Outcome::Done(Box::new((report(status, None, Some(failure)), None)))
+            }
+            Err(err) => match err.downcast::<interrupt::Interrupted>() {
+                Ok(_) => {
+                    self.progress.finished(index, "stopped");
+                    Outcome::Stopped
                 }
-            });
+                // Anything else that stopped the target is the machine's: creating scratch
+                // files, reading the binary, a full disk.
+                Err(err) => {
+                    self.progress
+                        .finished(index, &format!("could not build after {seconds:.1} s"));
+                    let failure = Failure::environment(format!("{err:#}"));
+                    Outcome::Done(Box::new((
+                        report(Status::EnvironmentError, None, Some(failure)),
+                        None,
+                    )))
+                }
+            },
         }
-    });
-    finished.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Compiles one target and packs its archive in scratch. The outer error is the
+    /// environment's (or the signal that stopped it); the inner one the build's failure.
+    fn build_one(&self, target: &Target) -> Result<Result<(Staged, Artifact), Failure>> {
+        let plan = self.plan;
+        let dir = self.scratch.subdir(&target.slug())?;
+        let executable = target.executable(&plan.project.binary);
+        let binary_path = dir.join(&executable);
+        let ldflags = plan.ldflags();
+        let compiled = GoBuild {
+            dir: &plan.project.dir,
+            main: &plan.project.main,
+            ldflags: &ldflags,
+            target,
+            output: &binary_path,
+            log: &dir.join("go.log"),
+            tmp: &self.scratch.subdir(&format!("{}/tmp", target.slug()))?,
+        }
+        .run()?;
+        if let Err(failure) = compiled {
+            return Ok(Err(failure));
+        }
+        interrupt::check()?;
+        let mut entries = vec![ArchiveEntry {
+            name: executable,
+            contents: fs::read(&binary_path)
+                .with_context(|| format!("reading {}", binary_path.display()))?,
+            executable: true,
+        }];
+        entries.extend_from_slice(self.docs);
+        let bytes = if target.is_windows() {
+            archive::zip(&entries, plan.stamp.epoch)?
+        } else {
+            archive::tar_gz(&entries, plan.stamp.epoch)?
+        };
+        let file = plan.archive_name(target);
+        let path = dir.join(&file);
+        write_atomic(&path, &bytes)?;
+        let artifact = Artifact {
+            file: file.clone(),
+            target: target.to_string(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(&bytes),
+        };
+        Ok(Ok((Staged { path, file }, artifact)))
+    }
 }
 
 /// The inputs every target shares, one per line, to be hashed with the target's own.
@@ -469,63 +552,4 @@ fn read_docs(project: &Project) -> Result<Vec<ArchiveEntry>> {
             })
         })
         .collect()
-}
-
-/// Compiles one target and packs its archive. The error is whatever stopped the target (a
-/// compiler failure or an I/O error), as text to show under its name.
-fn build_one(
-    plan: &Plan,
-    cache: &Cache,
-    docs: &[ArchiveEntry],
-    target: &Target,
-    key: &str,
-) -> std::result::Result<Artifact, String> {
-    let attempt = || -> Result<Result<Artifact, String>> {
-        let scratch = cache.scratch()?;
-        let executable = target.executable(&plan.project.binary);
-        let binary_path = scratch.path().join(&executable);
-        let ldflags = plan.ldflags();
-        let compiled = GoBuild {
-            dir: &plan.project.dir,
-            main: &plan.project.main,
-            ldflags: &ldflags,
-            target,
-            output: &binary_path,
-        }
-        .run()?;
-        if let Err(output) = compiled {
-            return Ok(Err(output));
-        }
-        let mut entries = vec![ArchiveEntry {
-            name: executable,
-            contents: fs::read(&binary_path)
-                .with_context(|| format!("reading {}", binary_path.display()))?,
-            executable: true,
-        }];
-        entries.extend_from_slice(docs);
-        let bytes = if target.is_windows() {
-            archive::zip(&entries, plan.stamp.epoch)?
-        } else {
-            archive::tar_gz(&entries, plan.stamp.epoch)?
-        };
-        let file = plan.archive_name(target);
-        let path = plan.out.join(&file);
-        write_atomic(&path, &bytes)?;
-        let artifact = Artifact {
-            file: file.clone(),
-            target: target.to_string(),
-            size: bytes.len() as u64,
-            sha256: sha256_hex(&bytes),
-        };
-        let entry = cache::Entry {
-            key: key.to_owned(),
-            archive: file,
-            size: artifact.size,
-            sha256: artifact.sha256.clone(),
-            modified: 0,
-        };
-        cache.store(target, entry, &path)?;
-        Ok(Ok(artifact))
-    };
-    attempt().unwrap_or_else(|err| Err(format!("{err:#}")))
 }

@@ -76,7 +76,7 @@ impl Progress {
                 line.finish_with_message(summary.to_owned());
                 bars.total.inc(1);
             }
-            (None, Mode::Plain) => eprintln!("{} {summary}", self.names[index]),
+            (None, Mode::Plain) => crate::say!("{} {summary}", self.names[index]),
             _ => {}
         }
     }
@@ -119,16 +119,23 @@ fn style(template: &str) -> ProgressStyle {
         .progress_chars("=> ")
 }
 
-/// Prints what the compiler said for each failed target, indented under the target's name.
+/// Prints what `go` said for each failed target, indented under the target's name and whose
+/// fault it was.
 pub fn print_failures(report: &super::Report) {
     for failed in report.failed() {
-        let output = failed.output.as_deref().unwrap_or("");
-        let mut block = format!("{} failed to build:\n", failed.target);
+        let output = failed.failure.as_ref().map_or("", |f| f.output.as_str());
+        let mut block = match failed.status {
+            super::Status::EnvironmentError => format!(
+                "{} could not be built (a problem with the build environment, not the sources):\n",
+                failed.target
+            ),
+            _ => format!("{} failed to build:\n", failed.target),
+        };
         for line in output.lines() {
             block.push_str("    ");
             block.push_str(line);
             block.push('\n');
         }
-        eprint!("{block}");
+        crate::say!("{}", block.trim_end_matches('\n'));
     }
 }

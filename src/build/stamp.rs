@@ -10,6 +10,9 @@ use crate::error::usage;
 /// The version when neither `--version` nor a git tag gives one.
 pub const FALLBACK_VERSION: &str = "0.0.0-dev";
 
+/// Appended to the version of a working tree with uncommitted changes.
+pub const DIRTY_SUFFIX: &str = "-dirty";
+
 /// What `-X main.version/commit/date` set, and the time every archived file is dated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
@@ -21,15 +24,20 @@ pub struct Stamp {
     pub date: String,
     /// Seconds since the epoch: `SOURCE_DATE_EPOCH`, else the commit time, else 0.
     pub epoch: u64,
+    /// The working tree had uncommitted changes, so `version` ends in `-dirty`.
+    pub dirty: bool,
 }
 
 impl Stamp {
     /// Resolves the stamp for the project in `dir`. `version` is `--version`;
-    /// `source_date_epoch` is the environment variable of that name.
+    /// `source_date_epoch` is the environment variable of that name. A working tree with
+    /// uncommitted changes gets `-dirty` after the version, as `git describe --dirty` does,
+    /// unless `allow_dirty`.
     pub fn resolve(
         dir: &Path,
         version: Option<&str>,
         source_date_epoch: Option<&str>,
+        allow_dirty: bool,
     ) -> Result<Stamp> {
         let pinned = source_date_epoch
             .map(|text| {
@@ -40,12 +48,19 @@ impl Stamp {
                 })
             })
             .transpose()?;
-        let version = match version {
+        let mut version = match version {
             Some(given) => normalize_version(given)?,
             None => git(dir, &["describe", "--tags"])
                 .and_then(|described| normalize_version(&described).ok())
                 .unwrap_or_else(|| FALLBACK_VERSION.to_owned()),
         };
+        // `--always` answers even without tags; git only looks at tracked files.
+        let dirty = !allow_dirty
+            && git(dir, &["describe", "--always", "--dirty"])
+                .is_some_and(|described| described.ends_with(DIRTY_SUFFIX));
+        if dirty && !version.ends_with(DIRTY_SUFFIX) {
+            version.push_str(DIRTY_SUFFIX);
+        }
         let head = git(dir, &["log", "-1", "--format=%H %ct"]);
         let (commit, committed) = match head.as_deref().and_then(|h| h.split_once(' ')) {
             Some((hash, time)) => (hash.to_owned(), time.parse::<u64>().ok()),
@@ -57,6 +72,7 @@ impl Stamp {
             commit,
             date: epoch.map_or_else(|| "unknown".to_owned(), rfc3339),
             epoch: epoch.unwrap_or(0),
+            dirty,
         })
     }
 }
@@ -152,16 +168,17 @@ mod tests {
     #[test]
     fn outside_git_the_stamp_falls_back() {
         let dir = tempfile::tempdir().unwrap();
-        let stamp = Stamp::resolve(dir.path(), None, Some("1767323045")).unwrap();
+        let stamp = Stamp::resolve(dir.path(), None, Some("1767323045"), false).unwrap();
         assert_eq!(stamp.version, FALLBACK_VERSION);
         assert_eq!(stamp.commit, "none");
         assert_eq!(stamp.date, "2026-01-02T03:04:05Z");
         assert_eq!(stamp.epoch, 1_767_323_045);
-        let stamp = Stamp::resolve(dir.path(), Some("v2.0.0"), None).unwrap();
+        let stamp = Stamp::resolve(dir.path(), Some("v2.0.0"), None, false).unwrap();
         assert_eq!(
             (stamp.version.as_str(), stamp.date.as_str()),
             ("2.0.0", "unknown")
         );
-        assert!(Stamp::resolve(dir.path(), None, Some("yesterday")).is_err());
+        assert!(Stamp::resolve(dir.path(), None, Some("yesterday"), false).is_err());
+        assert!(!stamp.dirty);
     }
 }

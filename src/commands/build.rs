@@ -24,6 +24,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         out: args.out.clone(),
         jobs: args.jobs,
         force: args.force,
+        allow_dirty: args.allow_dirty,
     };
     let plan = Plan::new(project, &options)?;
     let toolchain = Toolchain::detect(&plan.project.dir)?;
@@ -33,12 +34,16 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
     }
 
     let mode = Mode::detect(args.quiet, args.json);
+    if plan.stamp.dirty && mode != Mode::Silent {
+        crate::say!("{}", dirty_note(&plan.stamp.version));
+    }
     let report = build::build(&plan, &toolchain, mode)?;
     progress::print_failures(&report);
     if args.json {
         let summary = json!({
             "project": plan.project.name,
             "version": plan.stamp.version,
+            "dirty": plan.stamp.dirty,
             "commit": plan.stamp.commit,
             "date": plan.stamp.date,
             "go_version": toolchain.version,
@@ -63,12 +68,12 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         let total = report.targets.len();
         let what = format!("{} {}", plan.project.name, plan.stamp.version);
         if built == 0 {
-            eprintln!(
+            crate::say!(
                 "{what} is up to date in {}: nothing to rebuild for {total} targets.",
                 plan.out.display()
             );
         } else {
-            eprintln!(
+            crate::say!(
                 "Built {what} for {total} targets into {} ({built} built, {} unchanged); \
                  checksums in {SUMS_FILE}.",
                 plan.out.display(),
@@ -77,6 +82,15 @@ pub fn run(args: &BuildArgs) -> Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Says why the version ends in `-dirty` and how to get the clean one.
+pub fn dirty_note(version: &str) -> String {
+    format!(
+        "scaffold: warning: the working tree has uncommitted changes, so this is version \
+         {version}; commit them (and tag the commit) for a release, or pass --allow-dirty to \
+         stamp the clean version anyway"
+    )
 }
 
 fn list_targets(json: bool) -> Result<ExitStatus> {
@@ -117,9 +131,9 @@ fn emit_goreleaser(plan: &Plan, args: &BuildArgs) -> Result<ExitStatus> {
         writeln!(out)?;
     } else if !args.quiet {
         if written {
-            eprintln!("Wrote {} for GoReleaser.", path.display());
+            crate::say!("Wrote {} for GoReleaser.", path.display());
         } else {
-            eprintln!("{} is already up to date.", path.display());
+            crate::say!("{} is already up to date.", path.display());
         }
     }
     Ok(ExitStatus::Success)

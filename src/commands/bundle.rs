@@ -3,7 +3,7 @@
 use std::fs;
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::json;
 
 use crate::build::checksums::Manifest;
@@ -18,13 +18,22 @@ pub fn run(args: &BundleArgs) -> Result<ExitStatus> {
     let project = Project::load(&args.dir)?;
     let options = Options {
         version: args.version.clone(),
+        allow_dirty: args.allow_dirty,
         ..Options::default()
     };
     let plan = Plan::new(project, &options)?;
+    if plan.stamp.dirty && !args.quiet {
+        crate::say!(
+            "scaffold: warning: the working tree has uncommitted changes: this bundle hands off \
+             unreleased code as version {}; commit (and tag) it first, or pass --allow-dirty if \
+             that is intended",
+            plan.stamp.version
+        );
+    }
 
     // The archives of the last build are bundled as they are when it made this version for
     // every target the project builds; otherwise those targets are built first.
-    let (manifest, built) = match Manifest::read(&plan.out).and_then(|m| complete(m, &plan)) {
+    let (manifest, built) = match Manifest::read(&plan.out).and_then(|m| release_of(&m, &plan)) {
         Some(manifest) => (manifest, false),
         None => {
             let toolchain = Toolchain::detect(&plan.project.dir)?;
@@ -35,7 +44,9 @@ pub fn run(args: &BundleArgs) -> Result<ExitStatus> {
             if let Some(err) = report.failure(&plan.out) {
                 return Err(err.context("nothing was bundled"));
             }
-            (report.manifest, true)
+            let manifest = release_of(&report.manifest, &plan)
+                .context("the build did not list every target's archive")?;
+            (manifest, true)
         }
     };
 
@@ -48,6 +59,7 @@ pub fn run(args: &BundleArgs) -> Result<ExitStatus> {
         let summary = json!({
             "project": manifest.project,
             "version": manifest.version,
+            "dirty": plan.stamp.dirty,
             "bundle": bundle.path.display().to_string(),
             "sha256": bundle.sha256,
             "size": bundle.size,
@@ -59,7 +71,7 @@ pub fn run(args: &BundleArgs) -> Result<ExitStatus> {
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;
     } else if !args.quiet {
-        eprintln!(
+        crate::say!(
             "Bundled {} {} ({} archives, README, checksums and HANDOFF.md) into {}.",
             manifest.project,
             manifest.version,
@@ -70,12 +82,18 @@ pub fn run(args: &BundleArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// `manifest` narrowed to the plan's targets, in the plan's order, when it is this project's
-/// at the plan's version and has an archive for every target, still there at its size.
+/// The release in `manifest` of this project at the plan's version that has an archive for
+/// every target the project builds, still there at its size, narrowed to those targets in
+/// the plan's order. Releases of other projects sharing the output directory are skipped.
+fn release_of(manifest: &Manifest, plan: &Plan) -> Option<Manifest> {
+    manifest
+        .releases()
+        .into_iter()
+        .filter(|r| r.project == plan.project.name && r.version == plan.stamp.version)
+        .find_map(|release| complete(release, plan))
+}
+
 fn complete(mut manifest: Manifest, plan: &Plan) -> Option<Manifest> {
-    if manifest.project != plan.project.name || manifest.version != plan.stamp.version {
-        return None;
-    }
     let mut artifacts = Vec::new();
     for target in &plan.targets {
         let artifact = manifest
