@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use similar::TextDiff;
 
@@ -345,19 +345,11 @@ fn print_json(value: &Value) -> Result<()> {
 /// `scaffold diff`: the recorded pack version rendered with the recorded answers, against
 /// the files on disk.
 pub fn diff(args: &DiffArgs) -> Result<ExitStatus> {
-    let record = read_record(&args.dir)?;
-    let recorded = record.pack.as_ref().ok_or_else(|| {
-        usage(format!(
-            "{} was not generated from a pack: there is nothing to compare it with",
-            args.dir.display()
-        ))
-    })?;
-    let found = sources::sources(
-        &mut TemplateCache::default(),
-        recorded,
-        &record.scaffold_version,
-        None,
-    )?;
+    let (record, found) = recorded_sources(&args.dir)?;
+    let recorded = record
+        .pack
+        .as_ref()
+        .context("checked by recorded_sources")?;
     let side = found.base.ok_or_else(|| {
         anyhow::anyhow!(
             "{}: cannot render the recorded version",
@@ -404,19 +396,11 @@ pub fn diff(args: &DiffArgs) -> Result<ExitStatus> {
 
 /// `scaffold check-update`: exit 2 when a newer version of the pack exists.
 pub fn check(args: &CheckUpdateArgs) -> Result<ExitStatus> {
-    let record = read_record(&args.dir)?;
-    let recorded = record.pack.as_ref().ok_or_else(|| {
-        usage(format!(
-            "{} was not generated from a pack: there is nothing to update it from",
-            args.dir.display()
-        ))
-    })?;
-    let found = sources::sources(
-        &mut TemplateCache::default(),
-        recorded,
-        &record.scaffold_version,
-        None,
-    )?;
+    let (record, found) = recorded_sources(&args.dir)?;
+    let recorded = record
+        .pack
+        .as_ref()
+        .context("checked by recorded_sources")?;
     let target = &found.target.pack;
     let newest = Some(target.manifest.version.clone());
     // Embedded packs move by version; custom ones by content (a new commit, an edited folder).
@@ -468,12 +452,26 @@ pub fn check(args: &CheckUpdateArgs) -> Result<ExitStatus> {
     })
 }
 
-fn read_record(dir: &Path) -> Result<ProjectRecord> {
-    ProjectRecord::read(dir)?.ok_or_else(|| {
+/// The record of the project in `dir` and the templates of its pack, recorded and newest.
+fn recorded_sources(dir: &Path) -> Result<(ProjectRecord, sources::Sources)> {
+    let record = ProjectRecord::read(dir)?.ok_or_else(|| {
         usage(format!(
             "{} is not a scaffold project: it has no {}",
             dir.display(),
             project_record::FILE_NAME
         ))
-    })
+    })?;
+    let recorded = record.pack.as_ref().ok_or_else(|| {
+        usage(format!(
+            "{} was not generated from a pack: there is nothing to compare or update it with",
+            dir.display()
+        ))
+    })?;
+    let found = sources::sources(
+        &mut TemplateCache::default(),
+        recorded,
+        &record.scaffold_version,
+        None,
+    )?;
+    Ok((record, found))
 }

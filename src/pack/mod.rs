@@ -25,7 +25,7 @@ pub use hash::content_hash;
 pub use installed::catalog;
 pub use local::{MAX_FILE_BYTES, load_dir};
 pub use manifest::{Manifest, PackKind, Service, Variable, VariableKind};
-pub use open::open;
+pub use open::{open, open_git};
 pub use validate::validate;
 
 use crate::error::usage;

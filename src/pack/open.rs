@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::source::PackSpec;
+use super::source::{GitSpec, PackSpec};
 use super::{Catalog, Pack, PackSource, load_dir, remote};
 
 /// The pack `text` names: an embedded or installed pack, a folder, or a git repository
@@ -18,16 +18,19 @@ pub fn open(text: &str, catalog: &Catalog, refresh: bool) -> Result<Pack> {
             Err(err) => Err(err),
         },
         PackSpec::Dir(path) => load_dir(&path),
-        PackSpec::Git(spec) => {
-            let fetched = remote::fetch(&spec, refresh)?;
-            let mut pack = load_dir(&fetched.dir)?;
-            pack.source = PackSource::Git {
-                url: spec.url,
-                reference: spec.reference,
-                commit: fetched.commit,
-                subdir: spec.subdir,
-            };
-            Ok(pack)
-        }
+        PackSpec::Git(spec) => open_git(spec, refresh),
     }
+}
+
+/// The pack at `spec` in its git repository, recorded with the commit the ref pointed to.
+pub fn open_git(spec: GitSpec, refresh: bool) -> Result<Pack> {
+    let fetched = remote::fetch(&spec, refresh)?;
+    let mut pack = load_dir(&fetched.dir)?;
+    pack.source = PackSource::Git {
+        url: spec.url,
+        reference: spec.reference,
+        commit: fetched.commit,
+        subdir: spec.subdir,
+    };
+    Ok(pack)
 }

@@ -12,7 +12,6 @@ use crate::error::usage;
 use crate::pack::release::{self, compare_versions};
 use std::path::Path;
 
-use crate::pack::remote;
 use crate::pack::source::GitSpec;
 use crate::pack::{self, Pack, PackSource};
 use crate::project_record::PackRef;
@@ -140,15 +139,7 @@ fn git(cache: &mut TemplateCache, recorded: &PackRef, to: Option<&str>) -> Resul
             reference,
             subdir: recorded.subdir.clone(),
         };
-        let fetched = remote::fetch(&spec, refresh)?;
-        let mut pack = pack::load_dir(&fetched.dir)?;
-        pack.source = PackSource::Git {
-            url: spec.url,
-            reference: spec.reference,
-            commit: fetched.commit,
-            subdir: spec.subdir,
-        };
-        Ok(pack)
+        pack::open_git(spec, refresh)
     };
     let (base, base_missing) = match &recorded.commit {
         Some(commit) => match at(Some(commit.clone()), false) {
