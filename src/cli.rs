@@ -24,6 +24,78 @@ pub enum Command {
     Bundle(BundleArgs),
     /// List the available packs and components with their variables
     List(ListArgs),
+    /// Write, check and test your own packs
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+/// `scaffold pack …`: working with packs.
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Write a working skeleton pack to start from
+    New(PackNewArgs),
+    /// Report every problem in a pack, each with file:line:col
+    Check(PackCheckArgs),
+    /// Render a pack with many answer sets and run its checks on the projects
+    Test(PackTestArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack new house-cli                    a stand-alone Go pack in ./house-cli\n  \
+    scaffold pack new house-api --extends rest-api our style on top of rest-api")]
+pub struct PackNewArgs {
+    /// Name of the new pack: lowercase letters, digits and dashes
+    pub name: String,
+
+    /// Build on this pack instead of starting from scratch (inherits its files and variables)
+    #[arg(long, value_name = "PACK")]
+    pub extends: Option<String>,
+
+    /// Directory to create [default: ./NAME]
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack check ./my-pack\n  \
+    scaffold pack check ./my-pack --json   one {file,line,col,severity,message} per problem")]
+pub struct PackCheckArgs {
+    /// The pack's directory (holding pack.yaml)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Print the problems as a JSON list on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack test ./my-pack                 defaults and every bool/choice combination\n  \
+    scaffold pack test ./my-pack --matrix answers.yaml --json")]
+pub struct PackTestArgs {
+    /// The pack's directory (holding pack.yaml)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// A YAML list of answer sets (`- {with_metrics: false}`) to render instead of the
+    /// generated combinations
+    #[arg(long, value_name = "FILE")]
+    pub matrix: Option<PathBuf>,
+
+    /// Print the results as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// A check whose tool is not installed fails instead of being skipped (also when CI=true)
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Keep the rendered projects in this directory instead of a temporary one
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod gomod;
 pub mod interrupt;
 pub mod output;
 pub mod pack;
+pub mod packcheck;
 pub mod project_record;
 pub mod prompt;
 pub mod render;

@@ -164,6 +164,7 @@ fn host_pack(catalog: &Catalog, record: Option<&ProjectRecord>, service: bool) -
             files: Vec::new(),
             raw: Vec::new(),
             executable: Vec::new(),
+            checks: None,
         },
         source: PackSource::Builtin,
         files: Vec::new(),

@@ -5,6 +5,7 @@ mod build;
 mod bundle;
 mod list;
 mod new;
+mod pack;
 
 use anyhow::Result;
 
@@ -19,5 +20,6 @@ pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
         Command::Build(args) => build::run(&args),
         Command::Bundle(args) => bundle::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Pack(command) => pack::run(command),
     }
 }

@@ -11,7 +11,7 @@ use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use handlebars::{Context, Handlebars, RenderError, RenderErrorReason};
 use serde_json::Value;
 
-pub use helpers::plural;
+pub use helpers::{NAMES as HELPER_NAMES, plural};
 
 use crate::pack::{Pack, builtin_partials};
 
