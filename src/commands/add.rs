@@ -162,12 +162,12 @@ fn host_pack(catalog: &Catalog, record: Option<&ProjectRecord>, service: bool) -
             components: Vec::new(),
             variables: pack::common_variables()?,
             files: Vec::new(),
-            raw: Vec::new(),
-            executable: Vec::new(),
-            checks: None,
+            ..Manifest::default()
         },
         source: PackSource::Builtin,
         files: Vec::new(),
+        partials: Vec::new(),
+        content_hash: String::new(),
     })
 }
 

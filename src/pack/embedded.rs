@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use include_dir::{Dir, DirEntry, include_dir};
 use serde_json::{Map, Value};
 
-use super::{Catalog, Manifest, Pack, PackSource, TemplateFile, Variable};
+use super::{Catalog, Manifest, Pack, PackSource, TemplateFile, Variable, content_hash};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -35,10 +35,16 @@ pub fn builtin_catalog() -> Result<Catalog> {
             collect_files(files_dir, &files_root, &mut files);
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        // The whole pack folder, so a copy of it on disk hashes the same.
+        let mut tree = Vec::new();
+        collect_files(dir, dir.path(), &mut tree);
+        let content_hash = content_hash(tree.iter().map(|f| (f.path.as_str(), &*f.contents)));
         packs.push(Pack {
             manifest,
             source: PackSource::Builtin,
             files,
+            partials: Vec::new(),
+            content_hash,
         });
     }
     Ok(Catalog::new(packs))

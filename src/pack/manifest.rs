@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A parsed `pack.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// What users type after `scaffold new`.
@@ -39,6 +39,19 @@ pub struct Manifest {
     /// Globs of files written with the executable bit.
     #[serde(default)]
     pub executable: Vec<String>,
+    /// The pack this one builds on (an embedded or installed pack's name): its variables,
+    /// files, partials and components are inherited, and this pack's own win.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Paths or globs of inherited files to leave out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove: Vec<String>,
+    /// Commands (argv lists) run in the new project after it is written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<Vec<String>>,
+    /// The scaffold versions the pack works with, e.g. `>=0.2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
     /// What `scaffold pack test` runs on every rendered project. Absent: gofmt, go vet,
     /// go test and go build for a pack that renders a `go.mod`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,15 +2,20 @@
 
 mod compose;
 mod embedded;
+mod hash;
+mod local;
 pub mod manifest;
 mod validate;
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 
 use anyhow::Result;
 
 pub use compose::{compose, offered, select_components};
 pub use embedded::{builtin_catalog, builtin_partials, common_variables, globals};
+pub use hash::content_hash;
+pub use local::{MAX_FILE_BYTES, load_dir};
 pub use manifest::{Manifest, PackKind, Service, Variable, VariableKind};
 pub use validate::validate;
 
@@ -22,13 +27,16 @@ use crate::suggest::did_you_mean;
 pub enum PackSource {
     /// Embedded in the scaffold binary.
     Builtin,
+    /// A folder on disk, as given (made absolute).
+    Directory { path: PathBuf },
 }
 
 impl PackSource {
-    /// How the source is written in `.scaffold.yaml`.
+    /// How the kind of source is written in `.scaffold.yaml`.
     pub fn describe(&self) -> String {
         match self {
             PackSource::Builtin => "builtin".to_owned(),
+            PackSource::Directory { .. } => "directory".to_owned(),
         }
     }
 }
@@ -48,6 +56,11 @@ pub struct Pack {
     pub source: PackSource,
     /// Sorted by path so rendering is deterministic.
     pub files: Vec<TemplateFile>,
+    /// The pack's own partials (`partials/NAME.hbs` registered as `NAME`), sorted by name;
+    /// they shadow the shared partials of the same name for this pack only.
+    pub partials: Vec<(String, String)>,
+    /// sha256 over the pack tree's sorted paths and bytes (see [`content_hash`]).
+    pub content_hash: String,
 }
 
 impl Pack {

@@ -139,6 +139,8 @@ mod tests {
         let pack = Pack {
             manifest,
             source: crate::pack::PackSource::Builtin,
+            partials: Vec::new(),
+            content_hash: String::new(),
             files: vec![],
         };
         let found = problems(&pack).join("\n");

@@ -53,6 +53,15 @@ pub fn check(
                 contents: Cow::Owned(file.bytes.clone()),
             })
             .collect(),
+        partials: folder
+            .partials
+            .iter()
+            .filter_map(|file| {
+                let name = file.path.strip_prefix("partials/")?.strip_suffix(".hbs")?;
+                Some((name.to_owned(), file.text()?.to_owned()))
+            })
+            .collect(),
+        content_hash: String::new(),
     };
     let engine = Engine::new()?;
     let identity = Identity {

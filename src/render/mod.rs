@@ -69,8 +69,12 @@ impl TemplateFailure {
 /// The Handlebars registry with scaffold's settings, helpers and shared partials.
 pub struct Engine {
     registry: RefCell<Handlebars<'static>>,
-    /// Every partial that can be used; each is compiled the first time a template names it.
+    /// Every shared partial; each is compiled the first time a template names it.
     partials: Vec<(String, &'static str)>,
+    /// The partials of the pack being rendered, looked up before the shared ones.
+    local_partials: RefCell<Vec<(String, String)>>,
+    /// The partials compiled into the registry so far, forgotten when the local ones change.
+    compiled: RefCell<Vec<String>>,
     /// Plain text hoisted out of templates before parsing (see `literals`).
     literals: literals::Table,
 }
@@ -88,8 +92,39 @@ impl Engine {
         Ok(Engine {
             registry: RefCell::new(registry),
             partials: builtin_partials(),
+            local_partials: RefCell::default(),
+            compiled: RefCell::default(),
             literals,
         })
+    }
+
+    /// Makes `pack`'s own partials the ones templates see, ahead of the shared ones. Only
+    /// names the pack lists can be found: a pack never reads partials from anywhere else.
+    pub fn use_partials_of(&self, pack: &Pack) {
+        if *self.local_partials.borrow() == pack.partials {
+            return;
+        }
+        // A name may now stand for another text, so everything compiled is recompiled lazily.
+        let mut registry = self.registry.borrow_mut();
+        for name in self.compiled.borrow_mut().drain(..) {
+            registry.unregister_template(&name);
+        }
+        *self.local_partials.borrow_mut() = pack.partials.clone();
+    }
+
+    /// The text of the partial `name`: the pack's own first, then the shared one.
+    fn partial_text(&self, name: &str) -> Option<String> {
+        let local = self.local_partials.borrow();
+        local
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, text)| text.clone())
+            .or_else(|| {
+                self.partials
+                    .iter()
+                    .find(|(known, _)| known == name)
+                    .map(|(_, text)| (*text).to_owned())
+            })
     }
 
     /// Compiles the partials `template` names, and the ones they name, if not done yet.
@@ -98,15 +133,16 @@ impl Engine {
             if self.registry.borrow().has_template(name) {
                 continue;
             }
-            let Some((_, text)) = self.partials.iter().find(|(known, _)| known == name) else {
+            let Some(text) = self.partial_text(name) else {
                 continue; // Handlebars reports the missing partial with its position.
             };
-            let hoisted = literals::hoist(text, &self.literals);
+            let hoisted = literals::hoist(&text, &self.literals);
             self.registry
                 .borrow_mut()
                 .register_partial(name, hoisted.template)
                 .map_err(|err| TemplateFailure::new(&format!("partial `{name}`"), &err.into()))?;
-            self.register_partials_used_by(text)?;
+            self.compiled.borrow_mut().push(name.to_owned());
+            self.register_partials_used_by(&text)?;
         }
         Ok(())
     }
@@ -166,6 +202,7 @@ impl Engine {
     /// Renders every file of `pack` against `data`, skipping files whose `files:` rule
     /// does not hold or whose rendered path has an empty segment.
     pub fn render_pack(&self, pack: &Pack, data: &Value) -> Result<Vec<RenderedFile>> {
+        self.use_partials_of(pack);
         let manifest = &pack.manifest;
         let ctx = Context::from(data.clone());
         let rules = manifest

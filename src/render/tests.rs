@@ -109,6 +109,8 @@ fn synthetic_pack(files: &[(&str, &'static [u8])], extra: &str) -> Pack {
     Pack {
         manifest,
         source: PackSource::Builtin,
+        partials: Vec::new(),
+        content_hash: String::new(),
         files: files
             .iter()
             .map(|(path, contents)| TemplateFile {

@@ -28,6 +28,8 @@ variables:
     Pack {
         manifest,
         source: PackSource::Builtin,
+        partials: Vec::new(),
+        content_hash: String::new(),
         files: vec![TemplateFile {
             path: "x".into(),
             contents: Cow::Borrowed(b"x"),
