@@ -17,6 +17,7 @@ pub mod interrupt;
 pub mod output;
 pub mod pack;
 pub mod packcheck;
+pub mod packtest;
 pub mod project_record;
 pub mod prompt;
 pub mod render;
