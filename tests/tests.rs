@@ -11,4 +11,5 @@ mod interactive;
 mod list;
 mod new_errors;
 mod new_output;
+mod pack_authoring;
 mod snapshots;

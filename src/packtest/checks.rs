@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use walkdir::WalkDir;
 
-use super::Project;
+use super::{Project, gotrees};
 use crate::pack::manifest::Check;
 
 /// The checks scaffold knows by name.
@@ -38,6 +38,9 @@ pub struct Outcome {
     /// Why it was skipped, or what failed in a word.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// How the work was shared out, e.g. "2 distinct Go trees".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The projects it ran on.
     pub projects: Vec<String>,
     /// The projects it failed on.
@@ -58,6 +61,7 @@ impl Outcome {
                 Status::Skipped
             },
             reason: Some(reason),
+            note: None,
             projects: Vec::new(),
             failed: Vec::new(),
             output: String::new(),
@@ -91,11 +95,14 @@ pub fn run_all(
             wanted.push(Check::Named((*linter).to_owned()));
         }
     }
-    let workspaces = if go_projects.is_empty() {
+    let trees = gotrees::distinct(&go_projects)?;
+    let workspaces = if trees.is_empty() {
         Vec::new()
     } else {
-        write_workspaces(&go_projects, root)?
+        write_workspaces(&trees, root)?
     };
+    // `go test` runs part of vet itself; when `go vet` runs anyway that is done twice.
+    let vetted = wanted.contains(&Check::Named("go vet".to_owned()));
     let mut outcomes = Vec::new();
     for check in &wanted {
         let started = Instant::now();
@@ -103,7 +110,7 @@ pub fn run_all(
             Check::Named(name) => match name.as_str() {
                 "gofmt" => gofmt(&go_projects, root, strict),
                 "go vet" | "go test" | "go build" => {
-                    go_command(name, &name[3..], &workspaces, strict)
+                    go_command(name, &name[3..], &workspaces, strict, vetted)
                 }
                 "hadolint" => linter(name, projects, root, strict, dockerfiles, |tool, files| {
                     let mut cmd = Command::new(tool);
@@ -146,6 +153,7 @@ pub fn run_all(
                         GO_CHECKS.join(", "),
                         LINTERS.join(", ")
                     )),
+                    note: None,
                     projects: Vec::new(),
                     failed: Vec::new(),
                     output: String::new(),
@@ -218,6 +226,7 @@ fn judged(
         check: check.to_owned(),
         status: if ok { Status::Passed } else { Status::Failed },
         reason: None,
+        note: None,
         projects: names,
         failed,
         output: if ok { String::new() } else { clip(output) },
@@ -264,18 +273,21 @@ fn gofmt(projects: &[&Project], root: &Path, strict: bool) -> Outcome {
     })
 }
 
-/// A Go workspace: its folder (holding go.work) and the projects in it.
+/// A Go workspace: its folder (holding go.work) and the distinct Go trees in it.
 struct Workspace<'a> {
     dir: PathBuf,
-    projects: Vec<(&'a Project, String)>,
+    /// Each tree's representative, its module path, and every project it stands for.
+    projects: Vec<(&'a Project, String, Vec<String>)>,
 }
 
 /// Puts the Go projects into as few workspaces as their module paths allow (a workspace may
 /// not hold one module path twice): usually one, at `root/go.work`.
-fn write_workspaces<'a>(projects: &[&'a Project], root: &Path) -> Result<Vec<Workspace<'a>>> {
+fn write_workspaces<'a>(trees: &[gotrees::Tree<'a>], root: &Path) -> Result<Vec<Workspace<'a>>> {
     let mut workspaces: Vec<Workspace<'a>> = Vec::new();
     let mut go_version = String::from("1.21");
-    for project in projects {
+    for tree in trees {
+        let project = tree.representative;
+        let members = tree.members.clone();
         let go_mod = fs::read_to_string(project.dir.join("go.mod"))
             .with_context(|| format!("reading {}/go.mod", project.dir.display()))?;
         let module = go_mod
@@ -291,9 +303,9 @@ fn write_workspaces<'a>(projects: &[&'a Project], root: &Path) -> Result<Vec<Wor
         }
         let slot = workspaces
             .iter()
-            .position(|ws| ws.projects.iter().all(|(_, m)| *m != module));
+            .position(|ws| ws.projects.iter().all(|(_, m, _)| *m != module));
         match slot {
-            Some(index) => workspaces[index].projects.push((project, module)),
+            Some(index) => workspaces[index].projects.push((project, module, members)),
             None => {
                 let dir = if workspaces.is_empty() {
                     root.to_path_buf()
@@ -302,7 +314,7 @@ fn write_workspaces<'a>(projects: &[&'a Project], root: &Path) -> Result<Vec<Wor
                 };
                 workspaces.push(Workspace {
                     dir,
-                    projects: vec![(project, module)],
+                    projects: vec![(project, module, members)],
                 });
             }
         }
@@ -313,7 +325,7 @@ fn write_workspaces<'a>(projects: &[&'a Project], root: &Path) -> Result<Vec<Wor
         let uses: String = ws
             .projects
             .iter()
-            .map(|(p, _)| format!("\t{prefix}{}\n", p.name))
+            .map(|(p, _, _)| format!("\t{prefix}{}\n", p.name))
             .collect();
         let path = ws.dir.join("go.work");
         fs::write(&path, format!("go {go_version}\n\nuse (\n{uses})\n"))
@@ -329,8 +341,14 @@ fn newer(a: &str, b: &str) -> bool {
 }
 
 /// `go vet`, `go test` or `go build` over every module of every workspace, one invocation
-/// per workspace.
-fn go_command(check: &str, verb: &str, workspaces: &[Workspace], strict: bool) -> Outcome {
+/// per workspace (almost always one in all).
+fn go_command(
+    check: &str,
+    verb: &str,
+    workspaces: &[Workspace],
+    strict: bool,
+    vetted: bool,
+) -> Outcome {
     if workspaces.is_empty() {
         return Outcome::skipped(check, "no Go module rendered".into(), false);
     }
@@ -340,11 +358,12 @@ fn go_command(check: &str, verb: &str, workspaces: &[Workspace], strict: bool) -
     let mut all_names = Vec::new();
     let mut failed = Vec::new();
     let mut outputs = String::new();
+    let mut distinct = 0;
     for ws in workspaces {
         let patterns: Vec<String> = ws
             .projects
             .iter()
-            .map(|(_, m)| format!("{m}/..."))
+            .map(|(_, m, _)| format!("{m}/..."))
             .collect();
         let mut cmd = Command::new(&go);
         cmd.current_dir(&ws.dir)
@@ -352,24 +371,31 @@ fn go_command(check: &str, verb: &str, workspaces: &[Workspace], strict: bool) -
             // Workspace mode allows only the default -mod.
             .env("GOFLAGS", "")
             .arg(verb);
+        if verb == "test" && vetted {
+            cmd.arg("-vet=off");
+        }
         // `go build` of several packages compiles them and writes nothing.
         let (ok, output) = execute(cmd.args(&patterns));
-        let projects: Vec<&Project> = ws.projects.iter().map(|(p, _)| *p).collect();
-        all_names.extend(names_of(&projects));
+        distinct += ws.projects.len();
+        for (_, _, members) in &ws.projects {
+            all_names.extend(members.iter().cloned());
+        }
         if !ok {
-            let named: Vec<String> = ws
+            let named: Vec<&Vec<String>> = ws
                 .projects
                 .iter()
-                .filter(|(p, m)| {
+                .filter(|(p, m, _)| {
                     output.contains(&format!("{}/", p.name)) || output.contains(m.as_str())
                 })
-                .map(|(p, _)| p.name.clone())
+                .map(|(_, _, members)| members)
                 .collect();
-            failed.extend(if named.is_empty() {
-                names_of(&projects)
+            if named.is_empty() {
+                for (_, _, members) in &ws.projects {
+                    failed.extend(members.iter().cloned());
+                }
             } else {
-                named
-            });
+                failed.extend(named.into_iter().flatten().cloned());
+            }
             outputs.push_str(&output);
         }
     }
@@ -378,6 +404,12 @@ fn go_command(check: &str, verb: &str, workspaces: &[Workspace], strict: bool) -
         check: check.to_owned(),
         status: if ok { Status::Passed } else { Status::Failed },
         reason: None,
+        note: (distinct < all_names.len()).then(|| {
+            format!(
+                "{distinct} distinct Go tree{}",
+                if distinct == 1 { "" } else { "s" }
+            )
+        }),
         projects: all_names,
         failed,
         output: clip(&outputs),
@@ -456,6 +488,7 @@ fn custom(argv: &[String], projects: &[&Project], strict: bool) -> Outcome {
         },
         check,
         reason: None,
+        note: None,
         projects: names_of(projects),
         failed,
         output: clip(&outputs),

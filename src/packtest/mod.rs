@@ -2,6 +2,7 @@
 //! checks on all the projects at once (one `go.work`, one `go vet`, one `go test`).
 
 mod checks;
+mod gotrees;
 mod matrix;
 
 use std::fs;
@@ -124,6 +125,9 @@ pub fn run(options: &Options) -> Result<Report> {
     };
     fs::create_dir_all(options.root)
         .with_context(|| format!("creating {}", options.root.display()))?;
+    // Go wants absolute paths (GOWORK), and tools run from other folders.
+    let root = &fs::canonicalize(options.root)
+        .with_context(|| format!("resolving {}", options.root.display()))?;
 
     let engine = Engine::new()?;
     let identity = Identity {
@@ -133,7 +137,7 @@ pub fn run(options: &Options) -> Result<Report> {
     let mut projects = Vec::with_capacity(sets.len());
     for (index, answers) in sets.into_iter().enumerate() {
         let name = format!("case-{:02}", index + 1);
-        let dir = options.root.join(&name);
+        let dir = root.join(&name);
         let render_error = render_one(
             &engine,
             &composed,
@@ -157,7 +161,7 @@ pub fn run(options: &Options) -> Result<Report> {
         .filter(|p| p.render_error.is_none())
         .collect();
     let declared = pack.manifest.checks.clone();
-    let outcomes = checks::run_all(&rendered, declared.as_deref(), options.root, options.strict)?;
+    let outcomes = checks::run_all(&rendered, declared.as_deref(), root, options.strict)?;
     Ok(Report {
         pack: pack.name().to_owned(),
         strategy,

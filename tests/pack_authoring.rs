@@ -1,0 +1,258 @@
+//! Writing a pack: `scaffold pack new` gives a skeleton that checks and tests clean,
+//! `pack check` finds every seeded problem where it is, `pack test` fails on Go that does not
+//! compile, and the embedded packs and the example pack pass `pack test` with every tool.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{Sandbox, require_tool};
+
+fn repo_path(relative: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(relative)
+        .display()
+        .to_string()
+}
+
+/// Every tool `pack test` may use, so a missing one fails the test instead of skipping.
+fn require_checkers() {
+    for tool in [
+        "go",
+        "hadolint",
+        "actionlint",
+        "yamllint",
+        "shellcheck",
+        "helm",
+    ] {
+        require_tool(tool);
+    }
+}
+
+/// `pack test` with missing tools failing, as in CI.
+fn pack_test(sandbox: &Sandbox, pack: &str) -> crate::support::Run {
+    let output = sandbox
+        .command(crate::support::BIN)
+        .args(["pack", "test", pack, "--strict", "--json"])
+        .env("CI", "true")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    crate::support::Run::from(output)
+}
+
+fn statuses(report: &Value) -> Vec<(String, String)> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["check"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn pack_new_writes_a_pack_that_checks_and_tests_clean() {
+    require_checkers();
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["pack", "new", "house-cli"]).success();
+    assert!(
+        run.stderr.contains("Created pack house-cli"),
+        "{}",
+        run.stderr
+    );
+    let manifest = fs::read_to_string(sandbox.path("house-cli/pack.yaml")).unwrap();
+    for needle in [
+        "name: house-cli",
+        "type: string",
+        "type: bool",
+        "type: int",
+        "type: choice",
+        "type: multi-choice",
+        "when: loud",
+        "checks:",
+    ] {
+        assert!(
+            manifest.contains(needle),
+            "missing {needle:?} in:\n{manifest}"
+        );
+    }
+    assert!(sandbox.path("house-cli/README.md").is_file());
+    assert!(sandbox.path("house-cli/partials/usage.hbs").is_file());
+    let main =
+        fs::read_to_string(sandbox.path("house-cli/files/cmd/{{project_name}}/main.go")).unwrap();
+    assert!(
+        main.contains("\\{{.Greeting}}"),
+        "the skeleton shows escaped braces"
+    );
+
+    let check = sandbox.run(&["pack", "check", "house-cli"]).success();
+    assert!(check.stdout.is_empty(), "{}", check.stdout);
+    assert!(
+        check.stderr.contains("no problems found"),
+        "{}",
+        check.stderr
+    );
+
+    let run = pack_test(&sandbox, "house-cli").success();
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    // Defaults plus every loud × style combination but the default one.
+    assert_eq!(report["projects"].as_array().unwrap().len(), 4);
+    let statuses = statuses(&report);
+    for check in ["gofmt", "go vet", "go test", "go build"] {
+        assert!(
+            statuses.contains(&(check.to_owned(), "passed".to_owned())),
+            "{check}: {statuses:?}"
+        );
+    }
+    assert!(statuses.contains(&("hadolint".to_owned(), "skipped".to_owned())));
+
+    // A second `pack new` into the same place is refused and changes nothing.
+    let before = sandbox.files("house-cli");
+    let again = sandbox.run(&["pack", "new", "house-cli"]);
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert_eq!(sandbox.files("house-cli"), before);
+    sandbox
+        .run(&["pack", "new", "House CLI"])
+        .fails_with(2, &["pack name `House CLI`", "lowercase"]);
+}
+
+#[test]
+fn pack_check_reports_every_problem_with_its_position() {
+    let sandbox = Sandbox::new();
+    let pack = sandbox.path("broken");
+    fs::create_dir_all(pack.join("files/cmd")).unwrap();
+    fs::write(
+        pack.join("pack.yaml"),
+        "name: broken\n\
+         description: d\n\
+         version: 0.1.0\n\
+         colour: red\n\
+         variables:\n  \
+         - name: project_name\n    type: string\n  \
+         - name: port\n    type: int\n    default: 70000\n    max: 65535\n  \
+         - name: metrics\n    type: bool\n    defualt: true\n  \
+         - name: unused\n    type: string\n    default: x\n  \
+         - name: tracing\n    type: bool\n    default: false\n    when: with_tracing\n",
+    )
+    .unwrap();
+    fs::write(pack.join("files/go.mod"), "module {{project_name}}\n").unwrap();
+    fs::write(
+        pack.join("files/cmd/main.go"),
+        "package main\n\n// {{port}} {{tracing}}\nvar x = \"{{hostname}}\"\n{{#if port}}\n",
+    )
+    .unwrap();
+    fs::write(pack.join("files/{{project_name}}.txt"), "{{metrics}}\n").unwrap();
+    fs::write(pack.join("files/example.txt"), "{{metrics}}\n").unwrap();
+
+    let run = sandbox.run(&["pack", "check", "broken"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    for expected in [
+        "broken/pack.yaml:4:1: error: unknown field `colour`",
+        "broken/pack.yaml:14:5: error: `variables[2]`: unknown field `defualt`",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stdout
+        );
+    }
+    // The schema mistakes hide nothing else once fixed: fix them and look again.
+    let text = fs::read_to_string(pack.join("pack.yaml"))
+        .unwrap()
+        .replace("colour: red\n", "")
+        .replace("defualt", "default");
+    fs::write(pack.join("pack.yaml"), text).unwrap();
+    let run = sandbox.run(&["pack", "check", "broken", "--json"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let found: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let lines: Vec<String> = found
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["col"],
+                d["severity"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let all = lines.join("\n");
+    for expected in [
+        // A default that breaks its own range.
+        "pack.yaml:9:14 error the default of `port` fails its own rules",
+        // A declared variable nothing uses.
+        "pack.yaml:14:11 warning variable `unused` is declared but never used",
+        // A condition naming a variable that does not exist.
+        "pack.yaml:20:11 error the condition `with_tracing` names `with_tracing`",
+        // A template that does not parse.
+        "files/cmd/main.go:5:",
+        // Two paths that render to the same file with the defaults (project_name is `example`).
+        "files/{{project_name}}.txt:1:1 error the path renders to `example.txt`",
+    ] {
+        assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
+    }
+    // With the template fixed, its undeclared variable is found too.
+    fs::write(
+        pack.join("files/cmd/main.go"),
+        "package main\n\n// {{port}} {{tracing}}\nvar x = \"{{hostname}}\"\n",
+    )
+    .unwrap();
+    let run = sandbox.run(&["pack", "check", "broken"]);
+    assert!(
+        run.stdout
+            .contains("broken/files/cmd/main.go:4:10: error: the template uses `hostname`"),
+        "{}",
+        run.stdout
+    );
+
+    // Not a pack at all: a usage error, not a report.
+    fs::create_dir_all(sandbox.path("empty")).unwrap();
+    sandbox
+        .run(&["pack", "check", "empty"])
+        .fails_with(2, &["has no pack.yaml", "scaffold pack new"]);
+}
+
+#[test]
+fn pack_test_fails_when_the_go_does_not_compile() {
+    require_tool("go");
+    let sandbox = Sandbox::new();
+    sandbox.run(&["pack", "new", "sloppy"]).success();
+    let main = sandbox.path("sloppy/files/cmd/{{project_name}}/main.go");
+    let text = fs::read_to_string(&main).unwrap();
+    fs::write(
+        &main,
+        text.replace("return nil\n}", "return undefinedThing\n}"),
+    )
+    .unwrap();
+    let run = sandbox.run(&["pack", "test", "sloppy"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("go vet  FAILED"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("undefined: undefinedThing"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(" failure"), "{}", run.stdout);
+}
+
+#[test]
+fn embedded_packs_pass_pack_test() {
+    require_checkers();
+    let sandbox = Sandbox::new();
+    for pack in ["healthcheck", "rest-api", "bot"] {
+        let run = pack_test(&sandbox, &repo_path(&format!("templates/{pack}")));
+        assert_eq!(run.code, 0, "{pack}:\n{}\n{}", run.stdout, run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        for (check, status) in statuses(&report) {
+            assert_ne!(status, "failed", "{pack}: {check}");
+        }
+    }
+}
