@@ -24,12 +24,16 @@ pub enum Command {
     Bundle(BundleArgs),
     /// List the available packs and components with their variables
     List(ListArgs),
-    /// Write, check and test your own packs
-    #[command(subcommand)]
-    Pack(PackCommand),
+    /// Write, check, test, install, list and remove custom packs
+    Pack(PackArgs),
 }
 
-/// `scaffold pack …`: working with packs.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    #[command(subcommand)]
+    pub command: PackCommand,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum PackCommand {
     /// Write a working skeleton pack to start from
@@ -38,6 +42,43 @@ pub enum PackCommand {
     Check(PackCheckArgs),
     /// Render a pack with many answer sets and run its checks on the projects
     Test(PackTestArgs),
+    /// Install a pack from a folder or git so `scaffold new NAME` finds it
+    Install(PackInstallArgs),
+    /// List embedded and installed packs with their version, source and commit
+    List(PackListArgs),
+    /// Remove an installed pack
+    Remove(PackRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack install ./my-pack\n  \
+    scaffold pack install gh:owner/packs//api#v1.2 --name house-api")]
+pub struct PackInstallArgs {
+    /// A folder (./my-pack) or git (https://…/repo.git, git@host:o/r.git, gh:o/r, gl:o/r,
+    /// file://…) with optional //SUBDIR and #REF
+    pub source: String,
+
+    /// Install under this name instead of the pack's own
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Fetch a git pack again instead of using the cached clone
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackListArgs {
+    /// Print the packs as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackRemoveArgs {
+    /// The installed pack's name
+    pub name: String,
 }
 
 #[derive(Debug, Args)]
@@ -183,9 +224,12 @@ pub struct BundleArgs {
     scaffold new                                   ask for the pack and every answer\n  \
     scaffold new rest-api orders-api --defaults    no questions, defaults for the rest\n  \
     scaffold new healthcheck pinger --set timeout=10s --set license=Apache-2.0\n  \
-    scaffold new rest-api orders-api --answers answers.yaml --json --git")]
+    scaffold new rest-api orders-api --answers answers.yaml --json --git\n  \
+    scaffold new ./my-pack orders-api                 a pack in a folder\n  \
+    scaffold new --pack gh:owner/packs//api#v1.2 orders-api   a pack from git")]
 pub struct NewArgs {
-    /// Pack to render (see `scaffold list`); asked on a terminal when omitted
+    /// Pack to render: a name (see `scaffold list`), a folder, or a git URL; asked on a
+    /// terminal when omitted
     pub pack: Option<String>,
 
     /// Project name, the pack's `project_name`; asked on a terminal when omitted
@@ -234,6 +278,20 @@ pub struct NewArgs {
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// The pack to render, when the first argument is the project name: a name, a folder
+    /// (./my-pack) or git (https://…/repo.git, git@host:o/r.git, gh:o/r, gl:o/r, file://…)
+    /// with optional //SUBDIR and #REF
+    #[arg(long = "pack", value_name = "SOURCE")]
+    pub pack_source: Option<String>,
+
+    /// Fetch a git pack again instead of using the cached clone
+    #[arg(long)]
+    pub refresh: bool,
+
+    /// Run a custom pack's hooks without asking (for CI)
+    #[arg(long)]
+    pub allow_hooks: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::pack::Pack;
+use crate::pack::{Pack, PackSource};
 
 /// The file name, at the project root.
 pub const FILE_NAME: &str = ".scaffold.yaml";
@@ -46,24 +46,93 @@ pub struct BuildSettings {
     pub ldflags: Option<String>,
 }
 
-/// Which pack, at which version and from where.
+/// Which pack, at which version and from where, exactly enough to render it again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackRef {
     pub name: String,
     pub version: String,
-    /// `builtin` for packs embedded in scaffold.
+    /// `builtin` (pinned by `scaffold_version`), `directory` or `git`.
     pub source: String,
+    /// The pack folder of a `directory` source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The repository of a `git` source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The tag, branch or commit asked for.
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The full commit SHA the pack was rendered from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// The pack's folder inside the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdir: Option<String>,
+    /// sha256 of the pack tree (custom packs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
+}
+
+impl PackRef {
+    /// How `pack` is recorded.
+    pub fn of(pack: &Pack) -> Self {
+        let mut recorded = PackRef {
+            name: pack.name().to_owned(),
+            version: pack.manifest.version.clone(),
+            source: pack.source.describe(),
+            path: None,
+            url: None,
+            reference: None,
+            commit: None,
+            subdir: None,
+            content_hash: None,
+        };
+        match &pack.source {
+            PackSource::Builtin => return recorded,
+            PackSource::Directory { path } => recorded.path = Some(path.display().to_string()),
+            PackSource::Git {
+                url,
+                reference,
+                commit,
+                subdir,
+            } => {
+                recorded.url = Some(url.clone());
+                recorded.reference.clone_from(reference);
+                recorded.commit = Some(commit.clone());
+                recorded.subdir.clone_from(subdir);
+            }
+        }
+        recorded.content_hash = Some(pack.content_hash.clone());
+        recorded
+    }
+
+    /// Refuses to render `pack` over a project that recorded the same git commit with other
+    /// contents: the repository was rewritten or the cache tampered with.
+    pub fn check_pin(&self, pack: &Pack) -> Result<()> {
+        let now = PackRef::of(pack);
+        let same_commit = self.source == "git"
+            && now.url == self.url
+            && now.subdir == self.subdir
+            && now.commit == self.commit;
+        if let (true, Some(recorded), Some(found)) =
+            (same_commit, &self.content_hash, &now.content_hash)
+            && recorded != found
+        {
+            anyhow::bail!(
+                "pack `{}` at commit {} has content hash {found}, but the project recorded {recorded}:                  the same commit must not change; check the repository and clear the cached copy                  (render with --refresh)",
+                self.name,
+                self.commit.as_deref().unwrap_or_default()
+            );
+        }
+        Ok(())
+    }
 }
 
 impl ProjectRecord {
     pub fn new(pack: &Pack, answers: Map<String, Value>) -> Self {
         ProjectRecord {
             scaffold_version: env!("CARGO_PKG_VERSION").to_owned(),
-            pack: Some(PackRef {
-                name: pack.name().to_owned(),
-                version: pack.manifest.version.clone(),
-                source: pack.source.describe(),
-            }),
+            pack: Some(PackRef::of(pack)),
             components: Vec::new(),
             answers,
             build: None,

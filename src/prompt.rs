@@ -39,6 +39,11 @@ pub trait Prompter {
         default: Option<&Value>,
         check: &Checker<'_>,
     ) -> Result<Value>;
+
+    /// A yes/no question whose answer is no unless the user says yes.
+    fn confirm(&mut self, _question: &str) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// Prompts on the terminal (stderr) with dialoguer.
@@ -73,6 +78,14 @@ impl TerminalPrompter {
 }
 
 impl Prompter for TerminalPrompter {
+    fn confirm(&mut self, question: &str) -> Result<bool> {
+        Confirm::with_theme(&self.theme)
+            .with_prompt(question)
+            .default(false)
+            .interact_on(&self.term)
+            .map_err(interrupted)
+    }
+
     fn choose_pack(&mut self, packs: &[(&str, &str)]) -> Result<usize> {
         Select::with_theme(&self.theme)
             .with_prompt("Pack")

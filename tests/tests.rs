@@ -12,4 +12,6 @@ mod list;
 mod new_errors;
 mod new_output;
 mod pack_authoring;
+mod pack_git;
+mod packs;
 mod snapshots;

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 use crate::answers::display;
 use crate::cli::ListArgs;
 use crate::exit_code::ExitStatus;
-use crate::pack::{Pack, builtin_catalog};
+use crate::pack::{self, Pack};
 
 pub fn run(args: &ListArgs) -> Result<ExitStatus> {
-    let catalog = builtin_catalog()?;
+    let catalog = pack::catalog()?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let packs: Vec<Value> = catalog.packs().into_iter().map(pack_json).collect();

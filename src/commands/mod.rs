@@ -20,6 +20,6 @@ pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
         Command::Build(args) => build::run(&args),
         Command::Bundle(args) => bundle::run(&args),
         Command::List(args) => list::run(&args),
-        Command::Pack(command) => pack::run(command),
+        Command::Pack(args) => pack::run(args),
     }
 }

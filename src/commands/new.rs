@@ -11,21 +11,31 @@ use crate::cli::NewArgs;
 use crate::error::usage;
 use crate::exit_code::ExitStatus;
 use crate::output::{self, WriteOutcome};
-use crate::pack::{self, Catalog, Pack, builtin_catalog, globals};
+use crate::pack::{self, Catalog, Pack, globals};
 use crate::project_record::{self, ProjectRecord};
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::render::{Engine, RenderedFile};
 use crate::{git, shell};
 
-pub fn run(args: NewArgs) -> Result<ExitStatus> {
+pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
     let interactive =
         !args.defaults && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut terminal = TerminalPrompter::default();
 
-    let catalog = builtin_catalog()?;
-    let chosen_pack = pick_pack(
+    // With `--pack SOURCE`, the one positional argument is the project name.
+    if let Some(source) = args.pack_source.take() {
+        if args.name.is_some() {
+            return Err(usage(format!(
+                "--pack {source} names the pack already: give only the project name as an argument"
+            )));
+        }
+        args.name = args.pack.replace(source);
+    }
+    let catalog = pack::catalog()?;
+    let chosen_pack = &pick_pack(
         &catalog,
         args.pack.as_deref(),
+        args.refresh,
         ask(interactive, &mut terminal),
     )?;
     let components = pick_components(
@@ -85,6 +95,17 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
+    if !args.dry_run
+        && let Ok(Some(ProjectRecord {
+            pack: Some(recorded),
+            ..
+        })) = ProjectRecord::read(&dest)
+    {
+        recorded.check_pin(chosen_pack)?;
+    }
+    if !args.dry_run {
+        crate::render::check_destination(&dest, &files)?;
+    }
     let outcome = if args.dry_run {
         None
     } else {
@@ -116,6 +137,10 @@ pub fn run(args: NewArgs) -> Result<ExitStatus> {
     } else if !args.quiet {
         summary.print_human()?;
     }
+    if outcome.is_some() {
+        let prompter = ask(interactive, &mut terminal);
+        pack::hooks::run(chosen_pack, &dest, args.allow_hooks, prompter)?;
+    }
     if interactive && !resolution.asked.is_empty() && !args.quiet {
         eprintln!(
             "\nTo generate the same project without questions (e.g. in CI):\n  {}",
@@ -136,13 +161,14 @@ fn ask(interactive: bool, terminal: &mut TerminalPrompter) -> Option<&mut dyn Pr
     if interactive { Some(terminal) } else { None }
 }
 
-fn pick_pack<'a>(
-    catalog: &'a Catalog,
+fn pick_pack(
+    catalog: &Catalog,
     name: Option<&str>,
+    refresh: bool,
     prompter: Option<&mut dyn Prompter>,
-) -> Result<&'a Pack> {
+) -> Result<Pack> {
     if let Some(name) = name {
-        return catalog.get(name);
+        return pack::open(name, catalog, refresh);
     }
     let names: Vec<&str> = catalog.packs().into_iter().map(Pack::name).collect();
     let Some(prompter) = prompter else {
@@ -157,7 +183,7 @@ fn pick_pack<'a>(
         .map(|p| (p.name(), p.manifest.description.as_str()))
         .collect();
     let index = prompter.choose_pack(&offered)?;
-    Ok(catalog.packs()[index])
+    Ok(catalog.packs()[index].clone())
 }
 
 /// The pack's default components adjusted by `--with`/`--without`; on a terminal without
@@ -210,7 +236,7 @@ fn equivalent_command(
     let mut words = vec![
         "scaffold".to_owned(),
         "new".to_owned(),
-        pack.name().to_owned(),
+        shell::quote(args.pack.as_deref().unwrap_or(pack.name())),
     ];
     if let Some(Value::String(name)) = answers.get("project_name") {
         words.push(shell::quote(name));

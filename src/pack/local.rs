@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use walkdir::WalkDir;
 
+use semver::{Version, VersionReq};
+use serde_json::Value;
+
+use super::extends::{find_parent, merge_manifest, merge_tree};
 use super::{Manifest, Pack, PackSource, TemplateFile, content_hash};
 use crate::error::usage;
 
@@ -26,8 +30,18 @@ const FILES_PREFIX: &str = "files/";
 const PARTIALS_PREFIX: &str = "partials/";
 
 /// Loads the pack in folder `path`. Its files are sorted by path, binary files are kept
-/// verbatim, and symlinks are followed only when they stay inside the folder.
+/// verbatim, and symlinks are followed only when they stay inside the folder. A pack that
+/// `extends:` another comes back merged with its parent.
 pub fn load_dir(path: &Path) -> Result<Pack> {
+    load(path, true)
+}
+
+/// Like [`load_dir`] for a pack that is itself a parent: one that `extends:` is refused.
+pub(crate) fn load_plain(path: &Path) -> Result<Pack> {
+    load(path, false)
+}
+
+fn load(path: &Path, may_extend: bool) -> Result<Pack> {
     let root = fs::canonicalize(path).map_err(|err| {
         usage(format!(
             "cannot open the pack folder {}: {err}",
@@ -48,7 +62,31 @@ pub fn load_dir(path: &Path) -> Result<Pack> {
             path.display()
         )));
     };
-    let manifest = parse_manifest(&path.join(MANIFEST), manifest_bytes)?;
+    let location = path.join(MANIFEST);
+    let parsed: Value = parse_yaml(&location, manifest_bytes)?;
+    let extends = parsed
+        .get("extends")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let (manifest, parent) = match extends {
+        None => (parse_manifest(&location, manifest_bytes)?, None),
+        Some(parent) if !may_extend => {
+            return Err(usage(format!(
+                "{} extends `{parent}`: only one level of extends is supported",
+                location.display()
+            )));
+        }
+        Some(parent) => {
+            let child = parsed
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let parent = find_parent(&parent, child)?;
+            let manifest = merge_manifest(&location, &parsed, &parent.manifest)?;
+            (manifest, Some(parent))
+        }
+    };
+    check_requires(&location, &manifest)?;
 
     let mut files = Vec::new();
     let mut partials = Vec::new();
@@ -70,7 +108,16 @@ pub fn load_dir(path: &Path) -> Result<Pack> {
             partials.push((partial.to_owned(), text));
         }
     }
-    let content_hash = content_hash(tree.iter().map(|(name, bytes)| (name.as_str(), &bytes[..])));
+    let mut entries: Vec<(&str, &[u8])> = tree
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), &bytes[..]))
+        .collect();
+    if let Some(parent) = &parent {
+        // The pin covers what the parent contributed too.
+        entries.push(("\0extends", parent.content_hash.as_bytes()));
+        (files, partials) = merge_tree(parent, &manifest.remove, files, partials)?;
+    }
+    let content_hash = content_hash(entries);
     Ok(Pack {
         manifest,
         source: PackSource::Directory { path: root },
@@ -80,18 +127,50 @@ pub fn load_dir(path: &Path) -> Result<Pack> {
     })
 }
 
+/// Refuses a pack whose `requires:` this scaffold does not satisfy.
+fn check_requires(location: &Path, manifest: &Manifest) -> Result<()> {
+    let Some(requires) = &manifest.requires else {
+        return Ok(());
+    };
+    let wanted = VersionReq::parse(requires).map_err(|err| {
+        usage(format!(
+            "{}: `requires: {requires}` is not a version requirement such as \">=0.2\": {err}",
+            location.display()
+        ))
+    })?;
+    let ours = Version::parse(env!("CARGO_PKG_VERSION")).expect("the package version is semver");
+    if !wanted.matches(&ours) {
+        return Err(usage(format!(
+            "pack `{}` requires scaffold {requires}, and this is scaffold {ours}: upgrade scaffold",
+            manifest.name
+        )));
+    }
+    Ok(())
+}
+
+/// The manifest as plain YAML data, to read `extends` before knowing the parent.
+fn parse_yaml(location: &Path, bytes: &[u8]) -> Result<Value> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| usage(format!("{} is not UTF-8 text", location.display())))?;
+    serde_saphyr::from_str(text).map_err(|err| invalid(location, &err.to_string()))
+}
+
+fn invalid(location: &Path, reason: &str) -> anyhow::Error {
+    // The parser's first line has the position and the reason; the rest is a source excerpt.
+    let first = reason.lines().next().unwrap_or(reason);
+    let first = first.split(" --> ").next().unwrap_or(first);
+    let reason = first.strip_prefix("error: ").unwrap_or(first).trim();
+    usage(format!(
+        "{} is not a valid pack manifest: {reason}",
+        location.display()
+    ))
+}
+
 /// Parses a manifest's bytes; every failure is one line naming the file.
 pub(crate) fn parse_manifest(location: &Path, bytes: &[u8]) -> Result<Manifest> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| usage(format!("{} is not UTF-8 text", location.display())))?;
-    serde_saphyr::from_str(text).map_err(|err| {
-        let reason = err.to_string().replace('\n', " ");
-        usage(format!(
-            "{} is not a valid pack manifest: {}",
-            location.display(),
-            reason.trim()
-        ))
-    })
+    serde_saphyr::from_str(text).map_err(|err| invalid(location, &err.to_string()))
 }
 
 /// Every file under `root` (which is `shown` canonicalised) except `.git`, as (relative

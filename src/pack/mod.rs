@@ -2,9 +2,15 @@
 
 mod compose;
 mod embedded;
+mod extends;
 mod hash;
+pub mod hooks;
+pub mod installed;
 mod local;
 pub mod manifest;
+mod open;
+pub mod remote;
+pub mod source;
 mod validate;
 
 use std::borrow::Cow;
@@ -15,8 +21,10 @@ use anyhow::Result;
 pub use compose::{compose, offered, select_components};
 pub use embedded::{builtin_catalog, builtin_partials, common_variables, globals};
 pub use hash::content_hash;
+pub use installed::catalog;
 pub use local::{MAX_FILE_BYTES, load_dir};
 pub use manifest::{Manifest, PackKind, Service, Variable, VariableKind};
+pub use open::open;
 pub use validate::validate;
 
 use crate::error::usage;
@@ -29,6 +37,16 @@ pub enum PackSource {
     Builtin,
     /// A folder on disk, as given (made absolute).
     Directory { path: PathBuf },
+    /// A folder of a git repository at one commit.
+    Git {
+        url: String,
+        /// The tag, branch or commit asked for; the default branch when absent.
+        reference: Option<String>,
+        /// The full SHA the ref pointed to.
+        commit: String,
+        /// The pack's folder inside the repository.
+        subdir: Option<String>,
+    },
 }
 
 impl PackSource {
@@ -37,6 +55,7 @@ impl PackSource {
         match self {
             PackSource::Builtin => "builtin".to_owned(),
             PackSource::Directory { .. } => "directory".to_owned(),
+            PackSource::Git { .. } => "git".to_owned(),
         }
     }
 }
@@ -84,6 +103,11 @@ impl Catalog {
     pub fn new(mut packs: Vec<Pack>) -> Self {
         packs.sort_by(|a, b| a.name().cmp(b.name()));
         Catalog { packs }
+    }
+
+    /// Every pack and component, by name.
+    pub fn all(&self) -> &[Pack] {
+        &self.packs
     }
 
     /// Every project pack, by name.

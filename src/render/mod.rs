@@ -1,6 +1,7 @@
 //! The Handlebars engine: renders a pack's template tree into files in memory.
 
 mod chunks;
+mod destination;
 mod helpers;
 mod literals;
 
@@ -11,6 +12,7 @@ use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use handlebars::{Context, Handlebars, RenderError, RenderErrorReason};
 use serde_json::Value;
 
+pub use destination::check_destination;
 pub use helpers::{NAMES as HELPER_NAMES, plural};
 
 use crate::pack::{Pack, builtin_partials};
@@ -230,7 +232,32 @@ impl Engine {
             }
             let path = self.render_with(&format!("{origin} (path)"), &file.path, &ctx)?;
             if path.split('/').any(str::is_empty) {
-                continue;
+                // Only a block (`{{#if x}}name{{/if}}`) may empty a name on purpose to skip a
+                // file; a value that empties or roots a path is a mistake that could write
+                // somewhere unexpected.
+                if file.path.contains("{{#") || file.path.contains("{{~#") {
+                    continue;
+                }
+                let problem = if path.is_empty() {
+                    "which is empty"
+                } else if path.starts_with('/') {
+                    "which is absolute"
+                } else {
+                    "which has an empty folder name"
+                };
+                bail!(
+                    "{origin}: the path renders to `{path}`, {problem}; check the values it uses"
+                );
+            }
+            let drive = path.split('/').next().is_some_and(|first| {
+                first.len() == 2
+                    && first.ends_with(':')
+                    && first.as_bytes()[0].is_ascii_alphabetic()
+            });
+            if drive {
+                bail!(
+                    "{origin}: the path renders to `{path}`, which is absolute; check the values it uses"
+                );
             }
             if path
                 .split('/')
