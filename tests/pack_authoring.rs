@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::packs::scaffold;
 use crate::support::{Sandbox, require_tool};
 
 fn repo_path(relative: &str) -> String {
@@ -32,8 +33,9 @@ fn require_checkers() {
 
 /// `pack test` with missing tools failing, as in CI.
 fn pack_test(sandbox: &Sandbox, pack: &str) -> crate::support::Run {
-    let output = sandbox
-        .command(crate::support::BIN)
+    let mut cmd = sandbox.command(crate::support::BIN);
+    crate::packs::isolate(sandbox, &mut cmd);
+    let output = cmd
         .args(["pack", "test", pack, "--strict", "--json"])
         .env("CI", "true")
         .stdin(std::process::Stdio::null())
@@ -60,7 +62,7 @@ fn statuses(report: &Value) -> Vec<(String, String)> {
 fn pack_new_writes_a_pack_that_checks_and_tests_clean() {
     require_checkers();
     let sandbox = Sandbox::new();
-    let run = sandbox.run(&["pack", "new", "house-cli"]).success();
+    let run = scaffold(&sandbox, &["pack", "new", "house-cli"]).success();
     assert!(
         run.stderr.contains("Created pack house-cli"),
         "{}",
@@ -91,7 +93,7 @@ fn pack_new_writes_a_pack_that_checks_and_tests_clean() {
         "the skeleton shows escaped braces"
     );
 
-    let check = sandbox.run(&["pack", "check", "house-cli"]).success();
+    let check = scaffold(&sandbox, &["pack", "check", "house-cli"]).success();
     assert!(check.stdout.is_empty(), "{}", check.stdout);
     assert!(
         check.stderr.contains("no problems found"),
@@ -114,11 +116,10 @@ fn pack_new_writes_a_pack_that_checks_and_tests_clean() {
 
     // A second `pack new` into the same place is refused and changes nothing.
     let before = sandbox.files("house-cli");
-    let again = sandbox.run(&["pack", "new", "house-cli"]);
+    let again = scaffold(&sandbox, &["pack", "new", "house-cli"]);
     assert_eq!(again.code, 1, "{}", again.stderr);
     assert_eq!(sandbox.files("house-cli"), before);
-    sandbox
-        .run(&["pack", "new", "House CLI"])
+    scaffold(&sandbox, &["pack", "new", "House CLI"])
         .fails_with(2, &["pack name `House CLI`", "lowercase"]);
 }
 
@@ -150,7 +151,7 @@ fn pack_check_reports_every_problem_with_its_position() {
     fs::write(pack.join("files/{{project_name}}.txt"), "{{metrics}}\n").unwrap();
     fs::write(pack.join("files/example.txt"), "{{metrics}}\n").unwrap();
 
-    let run = sandbox.run(&["pack", "check", "broken"]);
+    let run = scaffold(&sandbox, &["pack", "check", "broken"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     for expected in [
         "broken/pack.yaml:4:1: error: unknown field `colour`",
@@ -168,7 +169,7 @@ fn pack_check_reports_every_problem_with_its_position() {
         .replace("colour: red\n", "")
         .replace("defualt", "default");
     fs::write(pack.join("pack.yaml"), text).unwrap();
-    let run = sandbox.run(&["pack", "check", "broken", "--json"]);
+    let run = scaffold(&sandbox, &["pack", "check", "broken", "--json"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let found: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
     let lines: Vec<String> = found
@@ -205,7 +206,7 @@ fn pack_check_reports_every_problem_with_its_position() {
         "package main\n\n// {{port}} {{tracing}}\nvar x = \"{{hostname}}\"\n",
     )
     .unwrap();
-    let run = sandbox.run(&["pack", "check", "broken"]);
+    let run = scaffold(&sandbox, &["pack", "check", "broken"]);
     assert!(
         run.stdout
             .contains("broken/files/cmd/main.go:4:10: error: the template uses `hostname`"),
@@ -224,7 +225,7 @@ fn pack_check_reports_every_problem_with_its_position() {
 fn pack_test_fails_when_the_go_does_not_compile() {
     require_tool("go");
     let sandbox = Sandbox::new();
-    sandbox.run(&["pack", "new", "sloppy"]).success();
+    scaffold(&sandbox, &["pack", "new", "sloppy"]).success();
     let main = sandbox.path("sloppy/files/cmd/{{project_name}}/main.go");
     let text = fs::read_to_string(&main).unwrap();
     fs::write(
@@ -232,7 +233,7 @@ fn pack_test_fails_when_the_go_does_not_compile() {
         text.replace("return nil\n}", "return undefinedThing\n}"),
     )
     .unwrap();
-    let run = sandbox.run(&["pack", "test", "sloppy"]);
+    let run = scaffold(&sandbox, &["pack", "test", "sloppy"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("go vet  FAILED"), "{}", run.stdout);
     assert!(
@@ -254,5 +255,170 @@ fn embedded_packs_pass_pack_test() {
         for (check, status) in statuses(&report) {
             assert_ne!(status, "failed", "{pack}: {check}");
         }
+    }
+}
+
+#[test]
+fn the_example_pack_extends_rest_api_and_passes_check_and_test() {
+    require_checkers();
+    let sandbox = Sandbox::new();
+    let example = repo_path("examples/custom-pack");
+    let check = scaffold(&sandbox, &["pack", "check", &example]).success();
+    assert!(check.stdout.is_empty(), "{}", check.stdout);
+    let run = pack_test(&sandbox, &example).success();
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    for (check, status) in statuses(&report) {
+        assert_ne!(status, "failed", "{check}");
+    }
+    // What the example promises: rest-api's tree, its own README and middleware, its own
+    // variable, and no .editorconfig.
+    scaffold(
+        &sandbox,
+        &[
+            "new",
+            &example,
+            "orders-api",
+            "--defaults",
+            "--set",
+            "team=Payments",
+        ],
+    )
+    .success();
+    let readme = fs::read_to_string(sandbox.path("orders-api/README.md")).unwrap();
+    assert!(
+        readme.contains("Owned by the **Payments** team at Acme"),
+        "{readme}"
+    );
+    let headers =
+        fs::read_to_string(sandbox.path("orders-api/internal/middleware/headers.go")).unwrap();
+    assert!(headers.contains("const team = \"Payments\""), "{headers}");
+    assert!(
+        sandbox
+            .path("orders-api/internal/server/server.go")
+            .is_file()
+    );
+    assert!(!sandbox.path("orders-api/.editorconfig").exists());
+}
+
+#[test]
+fn pack_new_extends_an_existing_pack_only() {
+    let sandbox = Sandbox::new();
+    scaffold(
+        &sandbox,
+        &["pack", "new", "house-api", "--extends", "rest-api"],
+    )
+    .success();
+    let manifest = fs::read_to_string(sandbox.path("house-api/pack.yaml")).unwrap();
+    assert!(manifest.contains("extends: rest-api\n"), "{manifest}");
+    scaffold(&sandbox, &["pack", "check", "house-api"]).success();
+    scaffold(&sandbox, &["new", "house-api", "billing", "--defaults"]).success();
+    let owners = fs::read_to_string(sandbox.path("billing/OWNERS.md")).unwrap();
+    assert!(
+        owners.contains("maintained by the Platform team"),
+        "{owners}"
+    );
+    assert!(sandbox.path("billing/internal/server/server.go").is_file());
+
+    scaffold(
+        &sandbox,
+        &["pack", "new", "orphan", "--extends", "rest-apii"],
+    )
+    .fails_with(
+        2,
+        &["`rest-apii`", "neither an embedded nor an installed pack"],
+    );
+    assert!(!sandbox.path("orphan").exists());
+    // A parent that goes missing later is reported at the `extends:` line.
+    let text = manifest.replace("extends: rest-api", "extends: gone");
+    fs::write(sandbox.path("house-api/pack.yaml"), text).unwrap();
+    let run = scaffold(&sandbox, &["pack", "check", "house-api"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("house-api/pack.yaml:8:10: error: pack `house-api` extends `gone`"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// `pack new` → edit → `pack check` → a bare git repository with two tags → `scaffold new
+/// --pack file://…#v1`, which renders v1 and records where it came from.
+#[test]
+fn a_new_pack_goes_from_a_folder_to_git_to_a_project() {
+    require_tool("git");
+    let sandbox = Sandbox::new();
+    scaffold(&sandbox, &["pack", "new", "house-cli"]).success();
+    let pack = sandbox.path("house-cli");
+    let manifest = pack.join("pack.yaml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replace("default: Hello", "default: Howdy")).unwrap();
+    // An edit with a typo is caught before it is shared.
+    let readme = pack.join("files/README.md");
+    let good = fs::read_to_string(&readme).unwrap();
+    fs::write(&readme, good.replace("{{project_name}}", "{{projct_name}}")).unwrap();
+    let run = scaffold(&sandbox, &["pack", "check", "house-cli"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("house-cli/files/README.md:1:3: error: the template uses `projct_name`"),
+        "{}",
+        run.stdout
+    );
+    fs::write(&readme, &good).unwrap();
+    scaffold(&sandbox, &["pack", "check", "house-cli"]).success();
+
+    let git = |args: &[&str]| {
+        let mut cmd = sandbox.command("git");
+        cmd.current_dir(&pack).args([
+            "-c",
+            "user.name=Pack Author",
+            "-c",
+            "user.email=author@example.com",
+        ]);
+        crate::support::check_output(cmd.args(args))
+            .trim()
+            .to_owned()
+    };
+    let bare = sandbox.work().parent().unwrap().join("house-cli.git");
+    git(&["init", "--quiet", "-b", "main"]);
+    git(&["init", "--quiet", "--bare", &bare.display().to_string()]);
+    git(&["add", "-A"]);
+    git(&["commit", "--quiet", "-m", "house-cli v1"]);
+    git(&["tag", "v1"]);
+    let v1 = git(&["rev-parse", "HEAD"]);
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        text.replace("default: Howdy", "default: Greetings"),
+    )
+    .unwrap();
+    git(&["commit", "--quiet", "-am", "house-cli v2"]);
+    git(&["tag", "v2"]);
+    git(&[
+        "push",
+        "--quiet",
+        &bare.display().to_string(),
+        "main",
+        "v1",
+        "v2",
+    ]);
+
+    let url = format!("file://{}", bare.display());
+    scaffold(
+        &sandbox,
+        &[
+            "new",
+            "--pack",
+            &format!("{url}#v1"),
+            "hello-tool",
+            "--defaults",
+        ],
+    )
+    .success();
+    let main = fs::read_to_string(sandbox.path("hello-tool/cmd/hello-tool/main.go")).unwrap();
+    assert!(main.contains("greeting = \"Howdy\""), "{main}");
+    let record = fs::read_to_string(sandbox.path("hello-tool/.scaffold.yaml")).unwrap();
+    for needle in [url.as_str(), "v1", v1.as_str()] {
+        assert!(record.contains(needle), "missing {needle:?} in:\n{record}");
     }
 }

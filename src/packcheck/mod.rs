@@ -23,7 +23,7 @@ use walkdir::WalkDir;
 pub use located::Position;
 
 use crate::error::usage as usage_error;
-use crate::pack::Manifest;
+use crate::pack::{Manifest, Pack};
 use located::Node;
 
 const MANIFEST: &str = "pack.yaml";
@@ -160,17 +160,24 @@ pub fn check_dir(dir: &Path) -> Result<Vec<Diagnostic>> {
                 None
             }
             Ok(doc) => {
-                let (manifest, mistakes) = schema::check(&doc);
+                let parent = parent::resolve(&doc, &mut report);
+                let filled = match &parent {
+                    Some(parent) => parent::fill_inherited(&doc, parent),
+                    None => doc.clone(),
+                };
+                let (manifest, mistakes) = schema::check(&filled);
                 for mistake in mistakes {
                     report.error(MANIFEST, mistake.at, mistake.message);
                 }
-                manifest.map(|manifest| (manifest, doc))
+                manifest.map(|manifest| (manifest, filled, parent))
             }
         },
     };
 
     match &manifest {
-        Some((manifest, doc)) => check_pack(manifest, doc, &folder, &mut report)?,
+        Some((manifest, doc, parent)) => {
+            check_pack(dir, manifest, doc, parent.as_ref(), &folder, &mut report)?;
+        }
         // Without a manifest the templates can still be parsed.
         None => usage::check_syntax(&folder, &mut report),
     }
@@ -187,10 +194,17 @@ pub fn check_dir(dir: &Path) -> Result<Vec<Diagnostic>> {
     Ok(diagnostics)
 }
 
-fn check_pack(manifest: &Manifest, doc: &Node, folder: &Folder, report: &mut Report) -> Result<()> {
-    let parent = variables::check_manifest(manifest, doc, report)?;
-    usage::check(manifest, doc, folder, parent.as_ref(), report)?;
-    paths::check(manifest, folder, parent.as_ref(), report)
+fn check_pack(
+    dir: &Path,
+    manifest: &Manifest,
+    doc: &Node,
+    parent: Option<&Pack>,
+    folder: &Folder,
+    report: &mut Report,
+) -> Result<()> {
+    variables::check_manifest(manifest, doc, parent, report);
+    usage::check(manifest, doc, folder, parent, report)?;
+    paths::check(dir, manifest, folder, parent, report)
 }
 
 /// The first line of a parse error, without the excerpt of the document that follows it.

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use anyhow::Result;
 use globset::{GlobBuilder, GlobMatcher};
@@ -12,33 +13,13 @@ use super::located::Position;
 use super::{Folder, MANIFEST, Report};
 use crate::answers::{base_context, current_year, resolve};
 use crate::git::Identity;
-use crate::pack::{Manifest, Pack, PackSource, TemplateFile, VariableKind, globals};
+use crate::pack::{Manifest, Pack, PackSource, TemplateFile, VariableKind, globals, load_dir};
 use crate::render::Engine;
 
-/// What a required variable (one without a default) is given, so the paths can render.
-pub fn sample_answers(pack: &Pack) -> Map<String, Value> {
-    let mut given = Map::new();
-    for var in &pack.manifest.variables {
-        if var.default.is_some() {
-            continue;
-        }
-        let value = match var.kind {
-            VariableKind::String => Value::from("example"),
-            _ => crate::answers::zero(var),
-        };
-        given.insert(var.name.clone(), value);
-    }
-    given
-}
-
-pub fn check(
-    manifest: &Manifest,
-    folder: &Folder,
-    parent: Option<&Pack>,
-    report: &mut Report,
-) -> Result<()> {
-    let _ = parent;
-    let pack = Pack {
+/// The pack as the folder holds it, loaded without the loader's refusals (those are
+/// reported as problems instead).
+fn own_pack(manifest: &Manifest, folder: &Folder) -> Pack {
+    Pack {
         manifest: manifest.clone(),
         source: PackSource::Builtin,
         files: folder
@@ -62,7 +43,45 @@ pub fn check(
             })
             .collect(),
         content_hash: String::new(),
+    }
+}
+
+/// What a required variable (one without a default) is given, so the paths can render.
+pub fn sample_answers(pack: &Pack) -> Map<String, Value> {
+    let mut given = Map::new();
+    for var in &pack.manifest.variables {
+        if var.default.is_some() {
+            continue;
+        }
+        let value = match var.kind {
+            VariableKind::String => Value::from("example"),
+            _ => crate::answers::zero(var),
+        };
+        given.insert(var.name.clone(), value);
+    }
+    given
+}
+
+pub fn check(
+    dir: &Path,
+    manifest: &Manifest,
+    folder: &Folder,
+    parent: Option<&Pack>,
+    report: &mut Report,
+) -> Result<()> {
+    let pack = if parent.is_some() {
+        // The files the parent contributes (less `remove:`) are rendered too.
+        match load_dir(dir) {
+            Ok(pack) => pack,
+            Err(err) => {
+                report.error(MANIFEST, Position::default(), format!("{err:#}"));
+                return Ok(());
+            }
+        }
+    } else {
+        own_pack(manifest, folder)
     };
+    let manifest = &pack.manifest;
     let engine = Engine::new()?;
     let identity = Identity {
         name: "Pack Author".into(),

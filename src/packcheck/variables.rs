@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 
-use anyhow::Result;
 use globset::Glob;
 use regex::Regex;
 use serde_json::Value;
@@ -13,13 +12,8 @@ use super::{MANIFEST, Report};
 use crate::answers::{BUILTINS, check, coerce};
 use crate::pack::{Manifest, Pack, PackKind, VariableKind};
 
-/// Reports the manifest's broken rules; returns the parent pack when it `extends` one that
-/// exists.
-pub fn check_manifest(
-    manifest: &Manifest,
-    doc: &Node,
-    report: &mut Report,
-) -> Result<Option<Pack>> {
+/// Reports the manifest's broken rules.
+pub fn check_manifest(manifest: &Manifest, doc: &Node, parent: Option<&Pack>, report: &mut Report) {
     let identifier = Regex::new("^[a-z_][a-z0-9_]*$").expect("static regex");
     let pack_name = Regex::new("^[a-z][a-z0-9-]*$").expect("static regex");
     let value_at = |key: &str| doc.get(key).map_or(Position::default(), |node| node.at);
@@ -34,11 +28,8 @@ pub fn check_manifest(
             ),
         );
     }
-    let parent = super::parent::resolve(manifest, doc, report)?;
     let is_project = manifest.kind == PackKind::Project;
-    let inherited_project_name = parent
-        .as_ref()
-        .is_some_and(|p| p.variable("project_name").is_some());
+    let inherited_project_name = parent.is_some_and(|p| p.variable("project_name").is_some());
     match manifest.variables.iter().find(|v| v.name == "project_name") {
         Some(v) if v.kind != VariableKind::String => report.error(
             MANIFEST,
@@ -183,7 +174,6 @@ pub fn check_manifest(
             report.error(MANIFEST, at, format!("invalid glob `{glob}`: {err}"));
         }
     }
-    Ok(parent)
 }
 
 /// Where `key` of the variable `name` is written.

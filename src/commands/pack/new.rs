@@ -34,6 +34,10 @@ pub fn run(args: &PackNewArgs) -> Result<ExitStatus> {
             "--extends `{parent}` is not a pack name: give the name of an embedded or installed pack"
         )));
     }
+    if let Some(parent) = &args.extends {
+        // The skeleton must render at once, so its parent has to exist now.
+        crate::pack::find_parent(parent, &args.name)?;
+    }
     let dest = args
         .output
         .clone()
