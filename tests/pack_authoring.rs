@@ -193,8 +193,8 @@ fn pack_check_reports_every_problem_with_its_position() {
         "pack.yaml:14:11 warning variable `unused` is declared but never used",
         // A condition naming a variable that does not exist.
         "pack.yaml:20:11 error the condition `with_tracing` names `with_tracing`",
-        // A template that does not parse.
-        "files/cmd/main.go:5:",
+        // A template that does not parse: an `{{#if}}` never closed, found at the end.
+        "files/cmd/main.go:6:1 error the template does not parse",
         // Two paths that render to the same file with the defaults (project_name is `example`).
         "files/{{project_name}}.txt:1:1 error the path renders to `example.txt`",
     ] {

@@ -46,15 +46,24 @@ fn own_pack(manifest: &Manifest, folder: &Folder) -> Pack {
     }
 }
 
-/// What a required variable (one without a default) is given, so the paths can render.
+/// What a required variable (one without a default), or one whose default breaks its own
+/// rules (reported elsewhere), is given so that the paths can still render.
 pub fn sample_answers(pack: &Pack) -> Map<String, Value> {
     let mut given = Map::new();
     for var in &pack.manifest.variables {
-        if var.default.is_some() {
+        let usable = match &var.default {
+            None => false,
+            Some(Value::String(text)) if text.contains("{{") => true,
+            Some(default) => crate::answers::coerce(var, default)
+                .and_then(|value| crate::answers::check(var, &value))
+                .is_ok(),
+        };
+        if usable {
             continue;
         }
         let value = match var.kind {
             VariableKind::String => Value::from("example"),
+            VariableKind::Int => Value::from(var.min.or(var.max).unwrap_or(0)),
             _ => crate::answers::zero(var),
         };
         given.insert(var.name.clone(), value);
@@ -81,6 +90,12 @@ pub fn check(
     } else {
         own_pack(manifest, folder)
     };
+    let mut pack = pack;
+    // Without prompts a condition only decides between a default and a default; dropping
+    // them lets a broken one (reported elsewhere) not hide the paths.
+    for var in &mut pack.manifest.variables {
+        var.when = None;
+    }
     let manifest = &pack.manifest;
     let engine = Engine::new()?;
     let identity = Identity {
@@ -91,11 +106,18 @@ pub fn check(
     let resolution = match resolve(&pack, &engine, &base, sample_answers(&pack), None) {
         Ok(resolution) => resolution,
         Err(err) => {
-            report.error(
-                MANIFEST,
-                Position::default(),
-                format!("the defaults do not resolve: {err:#}"),
-            );
+            // A bad default is already reported where it is written.
+            let reported = report
+                .diagnostics
+                .iter()
+                .any(|d| d.file == MANIFEST && d.severity == super::Severity::Error);
+            if !reported {
+                report.error(
+                    MANIFEST,
+                    Position::default(),
+                    format!("the defaults do not resolve: {err:#}"),
+                );
+            }
             return Ok(());
         }
     };

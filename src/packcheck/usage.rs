@@ -121,6 +121,13 @@ pub fn check(
                     err.at,
                     format!("the template does not parse: {}", err.message),
                 );
+                // Its variables cannot be listed; do not call the ones it names unused.
+                used.extend(
+                    known
+                        .iter()
+                        .filter(|name| text.contains(name.as_str()))
+                        .cloned(),
+                );
                 continue;
             }
         };
