@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod exit_code;
+pub mod fuzz_targets;
 pub mod git;
 pub mod gomod;
 pub mod interrupt;

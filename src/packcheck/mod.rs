@@ -260,3 +260,24 @@ fn read_folder(dir: &Path, report: &mut Report) -> Result<Folder> {
     }
     Ok(folder)
 }
+
+/// Runs the manifest checks that need no folder on `text`, for fuzzing: parse, schema and
+/// the manifest's own rules.
+pub fn check_manifest_text(text: &str) -> Vec<Diagnostic> {
+    let mut report = Report::default();
+    if let Ok(doc) = Node::parse(text) {
+        let (manifest, mistakes) = schema::check(&doc);
+        for mistake in mistakes {
+            report.error(MANIFEST, mistake.at, mistake.message);
+        }
+        if let Some(manifest) = manifest {
+            variables::check_manifest(&manifest, &doc, None, &mut report);
+        }
+    }
+    report.diagnostics
+}
+
+/// Reads `text` as `pack check` reads a template, for fuzzing.
+pub fn scan_template(text: &str) -> bool {
+    templates::scan(text).is_ok()
+}
