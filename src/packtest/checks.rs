@@ -15,8 +15,9 @@ use walkdir::WalkDir;
 use super::{Project, gotrees};
 use crate::pack::manifest::Check;
 
-/// The checks scaffold knows by name.
-const GO_CHECKS: &[&str] = &["gofmt", "go vet", "go test", "go build"];
+/// The checks scaffold knows by name, in the order they run by default: `go build` first, so
+/// `go vet` and `go test` find every package already compiled.
+const GO_CHECKS: &[&str] = &["gofmt", "go build", "go vet", "go test"];
 const LINTERS: &[&str] = &["hadolint", "actionlint", "yamllint", "helm lint"];
 
 /// Output kept per check: enough to see what failed.
