@@ -422,3 +422,91 @@ fn a_new_pack_goes_from_a_folder_to_git_to_a_project() {
         assert!(record.contains(needle), "missing {needle:?} in:\n{record}");
     }
 }
+
+#[test]
+fn pack_test_takes_answer_sets_from_a_matrix_file() {
+    require_tool("go");
+    let sandbox = Sandbox::new();
+    scaffold(&sandbox, &["pack", "new", "house-cli"]).success();
+    fs::write(
+        sandbox.path("matrix.yaml"),
+        "- {loud: true, suffix: '?!', style: json, repeat: 3}\n- {extras: []}\n",
+    )
+    .unwrap();
+    let run = scaffold(
+        &sandbox,
+        &[
+            "pack",
+            "test",
+            "house-cli",
+            "--matrix",
+            "matrix.yaml",
+            "--json",
+        ],
+    )
+    .success();
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["strategy"], "matrix file");
+    let projects = report["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 2);
+    assert_eq!(projects[0]["answers"]["suffix"], "?!");
+    assert_eq!(projects[0]["answers"]["repeat"], 3);
+
+    fs::write(sandbox.path("bad.yaml"), "- {lowd: true}\n").unwrap();
+    scaffold(
+        &sandbox,
+        &["pack", "test", "house-cli", "--matrix", "bad.yaml"],
+    )
+    .fails_with(
+        2,
+        &[
+            "bad.yaml answer set 1",
+            "`lowd` is not a variable of pack `house-cli`",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_tool_is_skipped_with_the_reason_or_fails_when_strict() {
+    let go = require_tool("go");
+    let sandbox = Sandbox::new();
+    scaffold(&sandbox, &["pack", "new", "boxed"]).success();
+    fs::write(
+        sandbox.path("boxed/files/Dockerfile"),
+        "FROM scratch\nCOPY bin/{{project_name}} /app\nENTRYPOINT [\"/app\"]\n",
+    )
+    .unwrap();
+    // A PATH with go and nothing else: no hadolint.
+    let bin = sandbox.work().parent().unwrap().join("only-go");
+    fs::create_dir_all(&bin).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&go, bin.join("go")).unwrap();
+    let run_with = |extra: &[&str]| {
+        let mut cmd = sandbox.command(crate::support::BIN);
+        crate::packs::isolate(&sandbox, &mut cmd);
+        cmd.env("PATH", &bin)
+            .env_remove("CI")
+            .args(["pack", "test", "boxed", "--json"])
+            .args(extra)
+            .stdin(std::process::Stdio::null());
+        crate::support::Run::from(cmd.output().unwrap())
+    };
+    let relaxed = run_with(&[]);
+    assert_eq!(relaxed.code, 0, "{}\n{}", relaxed.stdout, relaxed.stderr);
+    let report: Value = serde_json::from_str(&relaxed.stdout).unwrap();
+    let hadolint = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "hadolint")
+        .unwrap()
+        .clone();
+    assert_eq!(hadolint["status"], "skipped");
+    assert_eq!(hadolint["reason"], "hadolint not on PATH");
+    assert!(statuses(&report).contains(&("go test".to_owned(), "passed".to_owned())));
+
+    let strict = run_with(&["--strict"]);
+    assert_eq!(strict.code, 1, "{}\n{}", strict.stdout, strict.stderr);
+    let report: Value = serde_json::from_str(&strict.stdout).unwrap();
+    assert!(statuses(&report).contains(&("hadolint".to_owned(), "failed".to_owned())));
+}
