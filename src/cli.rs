@@ -26,6 +26,12 @@ pub enum Command {
     List(ListArgs),
     /// Write, check, test, install, list and remove custom packs
     Pack(PackArgs),
+    /// Bring a project up to date with a newer version of its pack, keeping your changes
+    Update(UpdateArgs),
+    /// Show where a project differs from what its recorded pack version renders
+    Diff(DiffArgs),
+    /// Tell whether a newer version of a project's pack exists (exit 2 when one does)
+    CheckUpdate(CheckUpdateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -343,6 +349,87 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Print the packs and their variables as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How `scaffold update` hands over lines that both sides changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnConflictArg {
+    /// Git-style conflict markers in the file
+    Inline,
+    /// Keep your file; write the pack's change as FILE.rej beside it
+    Rej,
+    /// Write nothing when any file conflicts
+    Fail,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold update                          the project in this directory, to the newest pack\n  \
+    scaffold update --dir ../orders --dry-run   print the plan and the diffs, write nothing\n  \
+    scaffold update --set with_metrics=false    change an answer while updating\n  \
+    scaffold update --all ~/clients          every scaffold project below ~/clients")]
+pub struct UpdateArgs {
+    /// The project's directory
+    #[arg(long, value_name = "DIR", default_value = ".", conflicts_with = "all")]
+    pub dir: PathBuf,
+
+    /// Update every scaffold project found below these directories
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub all: Vec<PathBuf>,
+
+    /// The pack version to update to [default: the newest this scaffold has]
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+
+    /// Change an answer, or answer a question the new version asks (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Ask every question again, with the recorded answers as defaults
+    #[arg(long)]
+    pub ask: bool,
+
+    /// Print the plan and the diffs; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// What to do with lines both you and the pack changed
+    #[arg(long, value_enum, default_value = "inline")]
+    pub on_conflict: OnConflictArg,
+
+    /// Update even though the git work tree has uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Print a JSON summary on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The project's directory
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Exit with 1 when the project differs from what its pack renders
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckUpdateArgs {
+    /// The project's directory
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Print a JSON summary on stdout
     #[arg(long)]
     pub json: bool,
 }

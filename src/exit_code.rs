@@ -10,20 +10,35 @@ use crate::prompt::Cancelled;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// The command did what was asked.
-    Success = 0,
+    Success,
     /// A render, filesystem or git error, or a destination that is in the way.
-    Failure = 1,
+    Failure,
     /// Invalid arguments or answers: nothing was attempted.
-    Usage = 2,
+    Usage,
+    /// `scaffold check-update`: a newer version of the project's pack exists (2, as
+    /// `diff` reports differences with a status of its own).
+    UpdateAvailable,
     /// SIGHUP arrived while work was in progress; it was rolled back.
-    Hangup = 129,
+    Hangup,
     /// The user cancelled an interactive prompt, or SIGINT arrived and the work was rolled back.
-    Cancelled = 130,
+    Cancelled,
     /// SIGTERM arrived while work was in progress; it was rolled back.
-    Terminated = 143,
+    Terminated,
 }
 
 impl ExitStatus {
+    /// The number the process exits with.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Usage | ExitStatus::UpdateAvailable => 2,
+            ExitStatus::Hangup => 129,
+            ExitStatus::Cancelled => 130,
+            ExitStatus::Terminated => 143,
+        }
+    }
+
     /// Picks the exit status for an error by looking through its chain.
     pub fn from_error(err: &anyhow::Error) -> Self {
         if let Some(interrupted) = err.chain().find_map(|c| c.downcast_ref::<Interrupted>()) {
@@ -44,6 +59,6 @@ impl ExitStatus {
 
 impl From<ExitStatus> for ExitCode {
     fn from(status: ExitStatus) -> Self {
-        ExitCode::from(status as u8)
+        ExitCode::from(status.code())
     }
 }

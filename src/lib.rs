@@ -19,11 +19,13 @@ pub mod output;
 pub mod pack;
 pub mod packcheck;
 pub mod packtest;
+pub mod printer;
 pub mod project_record;
 pub mod prompt;
 pub mod render;
 pub mod shell;
 pub mod suggest;
+pub mod update;
 
 use exit_code::ExitStatus;
 

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
             if scaffold::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("scaffold: error: {err:#}");
+            scaffold::say!("scaffold: error: {err:#}");
             scaffold::exit_code::ExitStatus::from_error(&err).into()
         }
     }

@@ -264,16 +264,22 @@ fn a_kill_mid_write_leaves_no_project() {
         !sandbox.path("orders").exists(),
         "a partial project was left behind"
     );
-    // Only the hidden staging directory may remain; a new run is not disturbed by it.
+    // Only the hidden staging directory may remain; the next run removes it and says so.
     assert!(
         sandbox
             .work_entries()
             .iter()
-            .all(|name| name.starts_with(".orders.scaffold-"))
+            .all(|name| name.starts_with(".scaffold-"))
     );
-    sandbox
+    let next = sandbox
         .run(&["new", "rest-api", "orders", "--defaults"])
         .success();
+    assert!(
+        next.stderr.contains("left by an interrupted scaffold run"),
+        "{}",
+        next.stderr
+    );
+    assert_eq!(sandbox.work_entries(), ["orders"]);
 }
 
 /// With SIGXFSZ ignored, the same limit makes a write fail (EFBIG) like a full disk:

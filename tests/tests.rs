@@ -12,6 +12,8 @@ mod list;
 mod new_errors;
 mod new_output;
 mod pack_authoring;
+mod pack_errors;
 mod pack_git;
 mod packs;
 mod snapshots;
+mod update;

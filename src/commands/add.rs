@@ -17,6 +17,8 @@ use crate::pack::{self, Catalog, Manifest, Pack, PackKind, PackSource, Service, 
 use crate::project_record::{self, ProjectRecord};
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::render::{Engine, RenderedFile};
+use crate::say;
+use crate::update::sha256_hex;
 
 pub fn run(args: AddArgs) -> Result<ExitStatus> {
     let interactive =
@@ -26,7 +28,23 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
     pack::validate(component)?;
     let dir = args.dir.as_path();
     let module = crate::gomod::module_path(dir, "run scaffold add in the project, or pass --dir")?;
-    let record = ProjectRecord::read(dir)?;
+    // Locked from reading `.scaffold.yaml` to writing it, so concurrent runs both count.
+    let claim = if args.dry_run {
+        None
+    } else {
+        Some(output::claim_project(dir)?)
+    };
+    let record_path = dir.join(project_record::FILE_NAME);
+    let record_text = match std::fs::read_to_string(&record_path) {
+        Ok(text) => Some(text),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err).with_context(|| format!("reading {}", record_path.display())),
+    };
+    let record = record_text
+        .as_deref()
+        .map(ProjectRecord::from_yaml)
+        .transpose()
+        .with_context(|| format!("reading {}", record_path.display()))?;
 
     let host = host_pack(&catalog, record.as_ref(), args.service)?;
     if component.manifest.services_only && !host.manifest.service.possible() {
@@ -72,15 +90,29 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
     let resolution = resolve(&composed, &engine, &base, given, prompter)?;
 
     let mut files = engine.render_pack(component, &Value::Object(resolution.context.clone()))?;
-    let mut updated = record.unwrap_or_else(|| ProjectRecord::without_pack(Map::new()));
+    let mut updated = record
+        .clone()
+        .unwrap_or_else(|| ProjectRecord::without_pack(Map::new()));
     updated.answers.extend(resolution.answers.clone());
     updated.answers.insert("year".into(), Value::from(year));
     updated.components = names;
-    files.push(RenderedFile {
-        path: project_record::FILE_NAME.to_owned(),
-        contents: updated.to_yaml()?.into_bytes(),
-        executable: false,
-    });
+    for file in &files {
+        updated
+            .files
+            .insert(file.path.clone(), sha256_hex(&file.contents));
+    }
+    // Rewritten only when it changes, and then edited rather than re-serialised.
+    if record.as_ref() != Some(&updated) {
+        let contents = match &record_text {
+            Some(text) => updated.to_yaml_from(text)?,
+            None => updated.to_yaml()?,
+        };
+        files.push(RenderedFile {
+            path: project_record::FILE_NAME.to_owned(),
+            contents: contents.into_bytes(),
+            executable: false,
+        });
+    }
 
     let changes = compare(dir, &files)?;
     if args.dry_run {
@@ -105,7 +137,8 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
             conflicts.join(", ")
         );
     }
-    let outcome = output::write_over(dir, &files)?;
+    let claim = claim.context("a project claimed for writing")?;
+    let outcome = claim.write(&files, &[], |_| Ok(()))?;
 
     if args.json {
         let summary = json!({
@@ -128,13 +161,13 @@ pub fn run(args: AddArgs) -> Result<ExitStatus> {
             .filter(|p| *p != project_record::FILE_NAME)
             .collect();
         if written.is_empty() {
-            eprintln!(
+            say!(
                 "{} is already up to date in `{}`.",
                 component.name(),
                 dir.display()
             );
         } else {
-            eprintln!(
+            say!(
                 "Added {} to `{}`: {}.",
                 component.name(),
                 dir.display(),
@@ -270,7 +303,7 @@ fn print_diffs(dir: &Path, files: &[RenderedFile], changes: &[(String, Change)])
                 .header(&from, &format!("b/{}", file.path))
         )?;
     }
-    eprintln!(
+    say!(
         "Dry run: {count} files would change in {}; nothing was written.",
         dir.display()
     );

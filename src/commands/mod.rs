@@ -6,6 +6,7 @@ mod bundle;
 mod list;
 mod new;
 mod pack;
+mod update;
 
 use anyhow::Result;
 
@@ -21,5 +22,8 @@ pub fn dispatch(cli: Cli) -> Result<ExitStatus> {
         Command::Bundle(args) => bundle::run(&args),
         Command::List(args) => list::run(&args),
         Command::Pack(args) => pack::run(args),
+        Command::Update(args) => update::run(&args),
+        Command::Diff(args) => update::diff(&args),
+        Command::CheckUpdate(args) => update::check(&args),
     }
 }

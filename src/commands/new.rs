@@ -15,7 +15,8 @@ use crate::pack::{self, Catalog, Pack, globals};
 use crate::project_record::{self, ProjectRecord};
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::render::{Engine, RenderedFile};
-use crate::{git, shell};
+use crate::update::sha256_hex;
+use crate::{git, say, shell};
 
 pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
     let interactive =
@@ -38,29 +39,54 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
         args.refresh,
         ask(interactive, &mut terminal),
     )?;
-    let components = pick_components(
-        &catalog,
-        chosen_pack,
-        &args,
-        ask(interactive, &mut terminal),
-    )?;
+    // `--force` over a scaffold project re-renders it as it was recorded, under its lock.
+    let (early_claim, recorded) = claim_recorded(&args)?;
+    let same_pack = recorded.as_ref().filter(|r| {
+        r.pack
+            .as_ref()
+            .is_some_and(|p| p.name == chosen_pack.name())
+    });
+    let components = match same_pack {
+        Some(record) => recorded_components(&catalog, chosen_pack, &record.components, &args)?,
+        None => pick_components(
+            &catalog,
+            chosen_pack,
+            &args,
+            ask(interactive, &mut terminal),
+        )?,
+    };
     for piece in std::iter::once(chosen_pack).chain(components.iter().copied()) {
         pack::validate(piece)?;
     }
     // One variable list for the pack and its components, so a shared answer is asked once.
     let composed = pack::compose(chosen_pack, &components);
     let pack = &composed;
-    let given = collect_given(
+    let mut given = recorded_answers(pack, recorded.as_ref());
+    given.extend(collect_given(
         pack,
         args.answers.as_deref(),
         &args.set,
         args.name.as_deref(),
-    )?;
+    )?);
+    if recorded.is_some() && !args.quiet && !args.json {
+        say!(
+            "Using the {} recorded in {}; --set, --answers, --with and --without still apply.",
+            if same_pack.is_some() {
+                "answers and components"
+            } else {
+                "answers"
+            },
+            early_destination(&args)
+                .unwrap_or_default()
+                .join(project_record::FILE_NAME)
+                .display()
+        );
+    }
     if args.git && !args.dry_run {
         git::check_can_commit()?;
     }
     // Refuse an occupied destination before asking anything, when it is already known.
-    if let (Some(name), false) = (&args.name, args.dry_run) {
+    if let (Some(name), false, None) = (&args.name, args.dry_run, &early_claim) {
         output::inspect(&destination(&args, name), args.force)?;
     }
 
@@ -88,6 +114,10 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
     recorded.insert("year".into(), data["year"].clone());
     let mut record = ProjectRecord::new(pack, recorded);
     record.components = components.iter().map(|c| c.name().to_owned()).collect();
+    record.files = files
+        .iter()
+        .map(|f| (f.path.clone(), sha256_hex(&f.contents)))
+        .collect();
     files.push(RenderedFile {
         path: project_record::FILE_NAME.to_owned(),
         contents: record.to_yaml()?.into_bytes(),
@@ -110,7 +140,11 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
         None
     } else {
         let git = args.git;
-        Some(output::write_project(&dest, &files, args.force, |dir| {
+        let claim = match early_claim {
+            Some(claim) => claim,
+            None => output::claim(&dest, args.force)?,
+        };
+        Some(claim.write(&files, &[], |dir| {
             if git {
                 git::init_and_commit(
                     dir,
@@ -142,7 +176,7 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
         pack::hooks::run(chosen_pack, &dest, args.allow_hooks, prompter)?;
     }
     if interactive && !resolution.asked.is_empty() && !args.quiet {
-        eprintln!(
+        say!(
             "\nTo generate the same project without questions (e.g. in CI):\n  {}",
             equivalent_command(
                 &args,
@@ -216,6 +250,64 @@ fn pick_components<'a>(
         .enumerate()
         .filter(|(i, _)| picked.contains(i))
         .map(|(_, c)| c)
+        .collect())
+}
+
+/// The destination when it is known before answers are resolved.
+fn early_destination(args: &NewArgs) -> Option<PathBuf> {
+    args.output
+        .clone()
+        .or_else(|| args.name.as_ref().map(PathBuf::from))
+}
+
+/// With `--force` and a known destination: the destination, claimed (locked, with what
+/// interrupted runs left undone), and the project record it holds.
+fn claim_recorded(args: &NewArgs) -> Result<(Option<output::Claim>, Option<ProjectRecord>)> {
+    let Some(dest) = early_destination(args).filter(|_| args.force) else {
+        return Ok((None, None));
+    };
+    let claim = if args.dry_run {
+        None
+    } else {
+        Some(output::claim(&dest, true)?)
+    };
+    let record = if dest.is_dir() {
+        ProjectRecord::read(&dest)?
+    } else {
+        None
+    };
+    Ok((claim, record))
+}
+
+/// Recorded answers the pack declares, and the recorded year, so re-rendering changes
+/// nothing the user did not ask to change.
+fn recorded_answers(pack: &Pack, record: Option<&ProjectRecord>) -> Map<String, Value> {
+    let Some(record) = record else {
+        return Map::new();
+    };
+    record
+        .answers
+        .iter()
+        .filter(|(key, _)| pack.variable(key).is_some() || key.as_str() == "year")
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
+/// The recorded components adjusted by `--with`/`--without`, in the catalog's order.
+fn recorded_components<'a>(
+    catalog: &'a Catalog,
+    pack: &Pack,
+    recorded: &[String],
+    args: &NewArgs,
+) -> Result<Vec<&'a Pack>> {
+    // Checks the flags' names and combinations the same way as without a record.
+    pack::select_components(catalog, pack, &args.with, &args.without)?;
+    Ok(pack::offered(catalog, pack)
+        .into_iter()
+        .filter(|c| {
+            let name = &c.manifest.name;
+            (recorded.contains(name) || args.with.contains(name)) && !args.without.contains(name)
+        })
         .collect())
 }
 
@@ -340,13 +432,13 @@ impl Summary<'_> {
             for file in self.files {
                 writeln!(out, "{:>8}  {}", file.contents.len(), file.path)?;
             }
-            eprintln!(
+            say!(
                 "Dry run: {count} files of pack {} would be written to {dest}; nothing was written.",
                 self.pack.name()
             );
             return Ok(());
         };
-        eprintln!(
+        say!(
             "Created {} from pack {} {} in {dest} ({count} files{}).",
             self.project_name,
             self.pack.name(),
@@ -354,9 +446,9 @@ impl Summary<'_> {
             if self.git { ", initial git commit" } else { "" }
         );
         if !outcome.overwritten.is_empty() {
-            eprintln!("Overwritten: {}", outcome.overwritten.join(", "));
+            say!("Overwritten: {}", outcome.overwritten.join(", "));
         }
-        eprintln!("Next: cd {} && make test", shell::quote(&dest.to_string()));
+        say!("Next: cd {} && make test", shell::quote(&dest.to_string()));
         Ok(())
     }
 }

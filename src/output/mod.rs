@@ -1,17 +1,25 @@
-//! Writing a rendered project to disk without ever leaving half of it behind.
+//! Writing a rendered project to disk all or nothing, one run at a time per project.
 //!
-//! A new project is written into a staging directory beside the destination and renamed
-//! into place in one step, so a render error, a full disk or a kill leaves no partial
-//! project. With `--force` into an existing directory, each file is staged and renamed
-//! over its target, so no file is ever half-written.
+//! [`claim`] (for `new`) or [`claim_project`] (for `add` and `update`) locks the destination
+//! and clears what interrupted runs left there; [`Claim::write`] then creates, replaces and
+//! deletes files as one transaction (see [`transaction`]): a render error, a full disk, a
+//! permission error or a signal leaves the project exactly as it was, and a kill is undone
+//! by the next run.
+
+mod journal;
+mod lock;
+mod staging;
+mod sweep;
+mod transaction;
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 use crate::render::RenderedFile;
+
+pub use lock::DirLock;
 
 /// What happened to each file.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -22,44 +30,69 @@ pub struct WriteOutcome {
     pub overwritten: Vec<String>,
     /// Files that existed with the same contents and were left alone.
     pub unchanged: Vec<String>,
+    /// Files that existed and were removed.
+    pub deleted: Vec<String>,
 }
 
 /// What is at the destination before writing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Destination {
-    /// Nothing, or an empty directory: the project is renamed into place whole.
-    Fresh,
-    /// A directory with files in it: only allowed with `--force`.
+    /// Nothing: the project is renamed into place whole.
+    Missing,
+    /// An empty directory: it is filled in place, keeping its inode, mode and owner.
+    Empty,
+    /// A directory with files in it: only allowed with `--force` (or for `add`).
     Existing,
 }
 
-/// Inspects `dest`, refusing a file or a non-empty directory (unless `force`) with a
-/// message that lists what is there.
+/// Inspects `dest`, refusing a file, a broken link or a non-empty directory (unless
+/// `force`) with a message that says what is there.
 pub fn inspect(dest: &Path, force: bool) -> Result<Destination> {
-    let metadata = match fs::symlink_metadata(dest) {
+    // `link/` and `link` are the same destination; look at the link itself first.
+    let trimmed: PathBuf = dest.components().collect();
+    let shown = dest.display();
+    let metadata = match fs::symlink_metadata(&trimmed) {
         Ok(metadata) => metadata,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Destination::Fresh),
-        Err(err) => return Err(err).with_context(|| format!("inspecting {}", dest.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Destination::Missing);
+        }
+        Err(err) => return Err(err).with_context(|| format!("inspecting {shown}")),
     };
-    if !metadata.is_dir() {
-        bail!(
-            "{} exists and is not a directory: choose another --output",
-            dest.display()
-        );
+    let mut what = shown.to_string();
+    if metadata.is_symlink() {
+        let target = fs::read_link(&trimmed)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        match fs::metadata(&trimmed) {
+            Err(_) => bail!(
+                "{shown} is a symbolic link to {target}, which does not exist: create {target} \
+                 or choose another --output"
+            ),
+            Ok(meta) if !meta.is_dir() => bail!(
+                "{shown} is a symbolic link to {target}, which is not a directory: choose \
+                 another --output"
+            ),
+            Ok(_) => what = format!("{shown} (a symbolic link to {target})"),
+        }
+    } else if !metadata.is_dir() {
+        bail!("{shown} exists and is not a directory: choose another --output");
     }
-    let mut entries: Vec<String> = fs::read_dir(dest)
-        .with_context(|| format!("listing {}", dest.display()))?
+    let mut entries: Vec<String> = fs::read_dir(&trimmed)
+        .with_context(|| format!("listing {what}"))?
         .filter_map(|entry| entry.ok())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        // What interrupted runs left is cleared before writing; it does not make a
+        // directory occupied.
+        .filter(|name| !name.starts_with(staging::PREFIX))
         .collect();
     if entries.is_empty() {
-        return Ok(Destination::Fresh);
+        return Ok(Destination::Empty);
     }
     if force {
         return Ok(Destination::Existing);
     }
     entries.sort();
-    let shown = entries
+    let listed = entries
         .iter()
         .take(5)
         .cloned()
@@ -70,174 +103,89 @@ pub fn inspect(dest: &Path, force: bool) -> Result<Destination> {
         n => format!(" and {n} more"),
     };
     bail!(
-        "{} already exists and is not empty (it holds {shown}{more}): choose another --output, \
-         or pass --force to overwrite conflicting files and keep the others",
-        dest.display()
+        "{what} already exists and is not empty (it holds {listed}{more}): choose another \
+         --output, or pass --force to overwrite conflicting files and keep the others"
     )
 }
 
-/// Writes `files` to `dest`. `finish` runs on the complete tree before it becomes visible
-/// at `dest` (for a fresh destination), e.g. to make the initial git commit.
+/// A destination claimed for writing: locked against other scaffold runs and cleared of
+/// what interrupted runs left.
+#[derive(Debug)]
+pub struct Claim {
+    root: PathBuf,
+    state: Destination,
+    _lock: Option<DirLock>,
+}
+
+/// Claims the destination of `scaffold new`.
+pub fn claim(dest: &Path, force: bool) -> Result<Claim> {
+    let state = inspect(dest, force)?;
+    let parent = transaction::parent_of(&dest.components().collect::<PathBuf>());
+    let lock = match state {
+        Destination::Missing => None,
+        Destination::Empty | Destination::Existing => {
+            let lock = DirLock::acquire(dest)?;
+            sweep::sweep(dest, true)?;
+            Some(lock)
+        }
+    };
+    sweep::sweep(&parent, false)?;
+    // Another run may have written it while this one waited for the lock.
+    let state = inspect(dest, force)?;
+    Ok(Claim {
+        root: dest.to_path_buf(),
+        state,
+        _lock: lock,
+    })
+}
+
+/// Claims an existing project directory for `add` (or `update`): locked, and with any
+/// interrupted run's changes undone, before its `.scaffold.yaml` is read.
+pub fn claim_project(dir: &Path) -> Result<Claim> {
+    let lock = DirLock::acquire(dir)?;
+    sweep::sweep(dir, true)?;
+    Ok(Claim {
+        root: dir.to_path_buf(),
+        state: Destination::Existing,
+        _lock: Some(lock),
+    })
+}
+
+impl Claim {
+    pub fn state(&self) -> Destination {
+        self.state
+    }
+
+    /// Writes `files` and deletes `deletes` (paths relative to the destination), all or
+    /// nothing. `finish` runs on the complete tree: before it becomes visible for a new
+    /// or empty destination (e.g. to make the initial git commit), after the commit for an
+    /// existing one.
+    pub fn write(
+        self,
+        files: &[RenderedFile],
+        deletes: &[String],
+        finish: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<WriteOutcome> {
+        match self.state {
+            Destination::Missing => transaction::write_fresh(&self.root, files, finish),
+            Destination::Empty => {
+                transaction::write_in_place(&self.root, files, deletes, true, finish)
+            }
+            Destination::Existing => {
+                transaction::write_in_place(&self.root, files, deletes, false, finish)
+            }
+        }
+    }
+}
+
+/// Writes a project into `dest` (see [`claim`] and [`Claim::write`]).
 pub fn write_project(
     dest: &Path,
     files: &[RenderedFile],
     force: bool,
     finish: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<WriteOutcome> {
-    match inspect(dest, force)? {
-        Destination::Fresh => write_fresh(dest, files, finish),
-        Destination::Existing => {
-            let outcome = write_over(dest, files)?;
-            finish(dest)?;
-            Ok(outcome)
-        }
-    }
-}
-
-fn write_fresh(
-    dest: &Path,
-    files: &[RenderedFile],
-    finish: impl FnOnce(&Path) -> Result<()>,
-) -> Result<WriteOutcome> {
-    let parent = parent_of(dest);
-    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let staging = staging_dir(&parent, dest)?;
-    for file in files {
-        write_file(&staging.path().join(&file.path), file)?;
-    }
-    finish(staging.path())?;
-    if dest.is_dir() {
-        // An empty directory is in the way; rename cannot replace it on every platform.
-        fs::remove_dir(dest).with_context(|| format!("replacing the empty {}", dest.display()))?;
-    }
-    fs::rename(staging.path(), dest).with_context(|| {
-        format!(
-            "moving the staged project from {} to {}",
-            staging.path().display(),
-            dest.display()
-        )
-    })?;
-    let _ = staging.keep();
-    Ok(WriteOutcome {
-        created: files.iter().map(|f| f.path.clone()).collect(),
-        ..WriteOutcome::default()
-    })
-}
-
-/// Writes `files` into the existing directory `dest`, each staged and renamed over its
-/// target; files whose contents are already right are left alone.
-pub fn write_over(dest: &Path, files: &[RenderedFile]) -> Result<WriteOutcome> {
-    let mut outcome = WriteOutcome::default();
-    let mut pending = Vec::new();
-    for file in files {
-        let target = dest.join(&file.path);
-        check_no_directory_in_the_way(dest, &file.path)?;
-        match fs::read(&target) {
-            Ok(existing) if existing == file.contents => outcome.unchanged.push(file.path.clone()),
-            Ok(_) => {
-                outcome.overwritten.push(file.path.clone());
-                pending.push(file);
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                outcome.created.push(file.path.clone());
-                pending.push(file);
-            }
-            Err(err) => return Err(err).with_context(|| format!("reading {}", target.display())),
-        }
-    }
-    let staging = staging_dir(dest, dest)?;
-    for (index, file) in pending.iter().enumerate() {
-        write_file(&staging.path().join(index.to_string()), file)?;
-    }
-    for (index, file) in pending.iter().enumerate() {
-        let target = dest.join(&file.path);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-        fs::rename(staging.path().join(index.to_string()), &target)
-            .with_context(|| format!("replacing {}", target.display()))?;
-    }
-    Ok(outcome)
-}
-
-/// A directory where a file must go (or a file where a directory must go) cannot be
-/// overwritten safely even with `--force`.
-fn check_no_directory_in_the_way(dest: &Path, relative: &str) -> Result<()> {
-    let mut path = dest.to_path_buf();
-    let segments: Vec<&str> = relative.split('/').collect();
-    for (i, segment) in segments.iter().enumerate() {
-        path.push(segment);
-        let last = i + 1 == segments.len();
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if last && meta.is_dir() => {
-                bail!(
-                    "{} is a directory where scaffold must write a file; move it away",
-                    path.display()
-                )
-            }
-            Ok(meta) if !last && !meta.is_dir() => {
-                bail!(
-                    "{} is a file where scaffold must create a directory; move it away",
-                    path.display()
-                )
-            }
-            Ok(_) => {}
-            Err(_) => return Ok(()),
-        }
-    }
-    Ok(())
-}
-
-fn parent_of(dest: &Path) -> PathBuf {
-    match dest.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-fn staging_dir(parent: &Path, dest: &Path) -> Result<tempfile::TempDir> {
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "project".into());
-    let prefix = format!(".{name}.scaffold-");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // The umask still applies, so the project ends up with the user's usual modes.
-        builder.permissions(fs::Permissions::from_mode(0o777));
-    }
-    builder
-        .tempdir_in(parent)
-        .with_context(|| format!("creating a staging directory in {}", parent.display()))
-}
-
-fn write_file(path: &Path, file: &RenderedFile) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let mut out = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    out.write_all(&file.contents)
-        .with_context(|| format!("writing {}", path.display()))?;
-    if file.executable {
-        make_executable(&out).with_context(|| format!("making {} executable", path.display()))?;
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn make_executable(file: &fs::File) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = file.metadata()?.permissions().mode();
-    // Execute wherever read is allowed, as `chmod +x` does under the umask.
-    file.set_permissions(fs::Permissions::from_mode(mode | ((mode & 0o444) >> 2)))
-}
-
-#[cfg(not(unix))]
-fn make_executable(_: &fs::File) -> std::io::Result<()> {
-    Ok(())
+    claim(dest, force)?.write(files, &[], finish)
 }
 
 #[cfg(test)]

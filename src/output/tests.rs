@@ -47,7 +47,10 @@ fn a_failure_before_the_rename_leaves_nothing() {
         anyhow::bail!("git failed")
     })
     .unwrap_err();
-    assert_eq!(err.to_string(), "git failed");
+    assert_eq!(
+        format!("{err:#}"),
+        format!("nothing was written to {}: git failed", dest.display())
+    );
     assert!(entries(tmp.path()).is_empty());
 }
 
@@ -114,10 +117,63 @@ fn force_refuses_a_directory_where_a_file_goes() {
 }
 
 #[test]
-fn an_empty_directory_is_replaced() {
+#[cfg(unix)]
+fn an_empty_directory_is_filled_in_place() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("app");
     fs::create_dir(&dest).unwrap();
-    write_project(&dest, &[file("a.txt", "a")], false, |_| Ok(())).unwrap();
-    assert_eq!(entries(&dest), ["a.txt"]);
+    fs::set_permissions(&dest, fs::Permissions::from_mode(0o2770)).unwrap();
+    let inode = fs::metadata(&dest).unwrap().ino();
+    write_project(
+        &dest,
+        &[file("a/b.txt", "b"), file("c.txt", "c")],
+        false,
+        |dir| {
+            fs::write(dir.join("finished"), "")?;
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(entries(&dest), ["a", "c.txt", "finished"]);
+    let meta = fs::metadata(&dest).unwrap();
+    assert_eq!(meta.ino(), inode);
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o2770);
+}
+
+#[test]
+fn a_file_in_the_way_is_refused_before_anything_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.txt"), "old a").unwrap();
+    fs::create_dir(tmp.path().join("z")).unwrap();
+    // A file where a directory must go fails late, after a.txt would have been replaced.
+    let files = [
+        file("a.txt", "new a"),
+        file("b/new.txt", "n"),
+        file("z/c/d.txt", "d"),
+    ];
+    fs::write(tmp.path().join("z/c"), "in the way").unwrap();
+    let err = write_project(tmp.path(), &files, true, |_| Ok(())).unwrap_err();
+    assert!(format!("{err:#}").contains("is a file where scaffold must create a directory"));
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("a.txt")).unwrap(),
+        "old a"
+    );
+    assert_eq!(entries(tmp.path()), ["a.txt", "z"]);
+}
+
+#[test]
+fn deletes_are_part_of_the_transaction() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("gone.txt"), "old").unwrap();
+    fs::write(tmp.path().join("kept.txt"), "old").unwrap();
+    let outcome = claim_project(tmp.path())
+        .unwrap()
+        .write(&[file("kept.txt", "new")], &["gone.txt".to_owned()], |_| {
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(outcome.deleted, ["gone.txt"]);
+    assert_eq!(outcome.overwritten, ["kept.txt"]);
+    assert_eq!(entries(tmp.path()), ["kept.txt"]);
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::{Catalog, Manifest, Pack, PackSource, TemplateFile, Variable, content_hash};
 
-static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+pub(super) static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 const MANIFEST: &str = "pack.yaml";
 const FILES_DIR: &str = "files";

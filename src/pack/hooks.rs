@@ -40,7 +40,7 @@ pub fn run(
         return Ok(HookOutcome::None);
     }
     let commands: Vec<String> = hooks.iter().map(|argv| command_line(argv)).collect();
-    eprintln!(
+    crate::say!(
         "Pack {} runs {} in {}:",
         pack.name(),
         if hooks.len() == 1 {
@@ -51,14 +51,14 @@ pub fn run(
         dir.display()
     );
     for command in &commands {
-        eprintln!("  {command}");
+        crate::say!("  {command}");
     }
     let key = consent_key(pack);
     let approved = match &key {
         None => true, // Embedded: shipped with scaffold itself.
         Some(_) if allow => true,
         Some(key) if remembered(key, &hooks_hash(hooks))? => {
-            eprintln!("(approved earlier for this pack and these exact commands)");
+            crate::say!("(approved earlier for this pack and these exact commands)");
             true
         }
         Some(key) => match prompter {
@@ -73,7 +73,7 @@ pub fn run(
         },
     };
     if !approved {
-        eprintln!(
+        crate::say!(
             "Skipped the hooks of this custom pack: nobody approved them. Run them yourself in {}, \
              or render with --allow-hooks.",
             dir.display()
@@ -101,9 +101,9 @@ pub fn run(
                 .status
                 .code()
                 .map_or_else(|| "a signal".to_owned(), |code| format!("exit code {code}"));
-            eprintln!("Hook `{command}` failed with {code}. Its output:");
-            eprint!("{}", String::from_utf8_lossy(&output.stdout));
-            eprint!("{}", String::from_utf8_lossy(&output.stderr));
+            crate::say!("Hook `{command}` failed with {code}. Its output:");
+            crate::say!("{}", String::from_utf8_lossy(&output.stdout).trim_end());
+            crate::say!("{}", String::from_utf8_lossy(&output.stderr).trim_end());
             bail!(
                 "hook `{command}` failed with {code}; the project was written to {} and left in place",
                 dir.display()
@@ -175,4 +175,56 @@ fn remember(key: &str, hash: &str) -> Result<()> {
     }
     let text: String = all.into_iter().map(|line| line + "\n").collect();
     fs::write(&file, text).with_context(|| format!("writing {}", file.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::builtin_catalog;
+
+    fn with_hooks(source: PackSource, hooks: &[&[&str]]) -> Pack {
+        let mut pack = builtin_catalog().unwrap().get("rest-api").unwrap().clone();
+        pack.source = source;
+        pack.manifest.hooks = hooks
+            .iter()
+            .map(|argv| argv.iter().map(|w| (*w).to_owned()).collect())
+            .collect();
+        pack
+    }
+
+    #[test]
+    fn embedded_hooks_need_no_consent_and_custom_ones_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let embedded = with_hooks(PackSource::Builtin, &[&["touch", "embedded-ran"]]);
+        assert_eq!(
+            run(&embedded, dir.path(), false, None).unwrap(),
+            HookOutcome::Ran
+        );
+        assert!(dir.path().join("embedded-ran").is_file());
+
+        let custom = with_hooks(
+            PackSource::Directory {
+                path: dir.path().join("never-approved"),
+            },
+            &[&["touch", "custom-ran"]],
+        );
+        assert_eq!(
+            run(&custom, dir.path(), false, None).unwrap(),
+            HookOutcome::Skipped
+        );
+        assert!(!dir.path().join("custom-ran").exists());
+        let none = with_hooks(PackSource::Builtin, &[]);
+        assert_eq!(
+            run(&none, dir.path(), false, None).unwrap(),
+            HookOutcome::None
+        );
+    }
+
+    #[test]
+    fn the_hash_changes_with_any_word() {
+        let a = hooks_hash(&[vec!["go".into(), "mod".into(), "tidy".into()]]);
+        let b = hooks_hash(&[vec!["go".into(), "mod tidy".into()]]);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+    }
 }

@@ -122,12 +122,14 @@ pub fn installed() -> Result<Vec<Installed>> {
         if !valid_name(&name) || !record.is_file() {
             continue; // A half-finished install or a stray file, not a pack.
         }
-        packs.push(load_installed(&name, &entry.path()).map_err(|err| {
-            usage(format!(
-                "the installed pack `{name}` cannot be loaded: {err:#}; reinstall it or run \
-                 `scaffold pack remove {name}`"
-            ))
-        })?);
+        // One broken install (say, its parent was removed) must not stop every command.
+        match load_installed(&name, &entry.path()) {
+            Ok(pack) => packs.push(pack),
+            Err(err) => crate::say!(
+                "scaffold: warning: the installed pack `{name}` cannot be loaded and is left out: \
+                 {err:#}; reinstall it or run `scaffold pack remove {name}`"
+            ),
+        }
     }
     packs.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(packs)

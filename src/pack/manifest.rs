@@ -39,6 +39,10 @@ pub struct Manifest {
     /// Globs of files written with the executable bit.
     #[serde(default)]
     pub executable: Vec<String>,
+    /// Files this version moved, old path → new path (rendered paths): `scaffold update`
+    /// carries the user's edits of the old file to the new one.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub renamed: std::collections::BTreeMap<String, String>,
     /// The pack this one builds on (an embedded or installed pack's name): its variables,
     /// files, partials and components are inherited, and this pack's own win.
     #[serde(default, skip_serializing_if = "Option::is_none")]

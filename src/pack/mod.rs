@@ -9,6 +9,7 @@ pub mod installed;
 mod local;
 pub mod manifest;
 mod open;
+pub mod release;
 pub mod remote;
 pub mod source;
 mod validate;

@@ -85,6 +85,12 @@ impl Engine {
     /// Strict mode (unknown variables are errors), no HTML escaping, every helper
     /// and built-in partial registered.
     pub fn new() -> Result<Self> {
+        Self::with_shared_partials(builtin_partials())
+    }
+
+    /// An engine whose shared partials are `partials` instead of the embedded ones: those
+    /// of an earlier release, to render a pack exactly as that release did.
+    pub fn with_shared_partials(partials: Vec<(String, &'static str)>) -> Result<Self> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
@@ -93,7 +99,7 @@ impl Engine {
         registry.register_helper(literals::HELPER, Box::new(literals.clone()));
         Ok(Engine {
             registry: RefCell::new(registry),
-            partials: builtin_partials(),
+            partials,
             local_partials: RefCell::default(),
             compiled: RefCell::default(),
             literals,

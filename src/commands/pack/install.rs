@@ -15,18 +15,22 @@ pub fn run(args: &PackInstallArgs) -> Result<ExitStatus> {
         .as_deref()
         .map(|c| format!(" at {}", &c[..c.len().min(12)]))
         .unwrap_or_default();
-    eprintln!(
+    crate::say!(
         "Installed {} {} from {}{commit}: `scaffold new {} NAME` uses it.",
-        done.name, pack.manifest.version, done.origin.given, done.name
+        done.name,
+        pack.manifest.version,
+        done.origin.given,
+        done.name
     );
     if builtin_catalog()?
         .all()
         .iter()
         .any(|p| p.name() == done.name)
     {
-        eprintln!(
+        crate::say!(
             "It shadows the embedded pack `{}`; `scaffold pack remove {}` brings that back.",
-            done.name, done.name
+            done.name,
+            done.name
         );
     }
     Ok(ExitStatus::Success)

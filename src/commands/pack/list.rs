@@ -55,7 +55,12 @@ pub fn run(args: &PackListArgs) -> Result<ExitStatus> {
     for row in &rows {
         let name = row["name"].as_str().unwrap_or_default();
         let version = row["version"].as_str().unwrap_or_default();
-        let mut source = row["source"].as_str().unwrap_or_default().to_owned();
+        // A folder is shown absolute: what was typed was relative to wherever it was typed.
+        let mut source = row["path"]
+            .as_str()
+            .or(row["source"].as_str())
+            .unwrap_or_default()
+            .to_owned();
         if let Some(commit) = row["commit"].as_str() {
             source.push_str(&format!(" @ {}", &commit[..commit.len().min(12)]));
         }

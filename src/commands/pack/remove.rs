@@ -8,7 +8,7 @@ use crate::pack::installed;
 
 pub fn run(args: &PackRemoveArgs) -> Result<ExitStatus> {
     let removed = installed::remove(&args.name)?;
-    eprintln!(
+    crate::say!(
         "Removed the installed pack {} ({}).",
         args.name,
         removed.display()

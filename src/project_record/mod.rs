@@ -1,10 +1,14 @@
 //! `.scaffold.yaml`: what a project was generated from, so it can be extended or updated later.
 
+use std::collections::BTreeMap;
+
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::pack::{Pack, PackSource};
+
+mod edit;
 
 /// The file name, at the project root.
 pub const FILE_NAME: &str = ".scaffold.yaml";
@@ -24,6 +28,12 @@ pub struct ProjectRecord {
     /// How `scaffold build` builds the project, when it differs from the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<BuildSettings>,
+    /// The sha256 of every file scaffold wrote, by path: `scaffold update` replaces a file
+    /// whose hash still matches and merges one the user changed. Written by hand at the end
+    /// of the document (see [`ProjectRecord::files_block`]) so no line outgrows yamllint's
+    /// 80 columns.
+    #[serde(default, skip_serializing)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// The `build:` mapping: every key is optional and falls back to a default.
@@ -136,6 +146,7 @@ impl ProjectRecord {
             components: Vec::new(),
             answers,
             build: None,
+            files: BTreeMap::new(),
         }
     }
 
@@ -151,8 +162,35 @@ impl ProjectRecord {
             "---\n\
              # Written by scaffold when this project was generated. Keep it under version\n\
              # control: it records the pack and the answers so that components can be\n\
-             # added and the project updated later.\n{body}"
+             # added and the project updated later.\n{body}{}",
+            self.files_block()
         ))
+    }
+
+    /// The `files:` mapping, each hash on the line below its path, since a path and a
+    /// sha256 on one line pass 80 columns; empty when no hashes are recorded.
+    pub fn files_block(&self) -> String {
+        if self.files.is_empty() {
+            return String::new();
+        }
+        let mut block = String::from(
+            "# The sha256 of each file as scaffold wrote it: `scaffold update` replaces the\n\
+             # files still like this and merges its changes into the ones you edited.\n\
+             files:\n",
+        );
+        for (path, hash) in &self.files {
+            let plain = path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._/-+@".contains(c))
+                && !path.starts_with(['-', '@']);
+            let key = if plain {
+                path.clone()
+            } else {
+                serde_json::to_string(path).unwrap_or_else(|_| path.clone())
+            };
+            block.push_str(&format!("  {key}:\n    {hash}\n"));
+        }
+        block
     }
 
     /// A record for a Go project that scaffold did not generate, holding only answers.
@@ -163,6 +201,7 @@ impl ProjectRecord {
             components: Vec::new(),
             answers,
             build: None,
+            files: BTreeMap::new(),
         }
     }
 
@@ -178,6 +217,15 @@ impl ProjectRecord {
         }
     }
 
+    /// The text of `.scaffold.yaml` after changing the record from `old_text` to `self`:
+    /// `old_text` edited where that is possible, so the user's comments stay.
+    pub fn to_yaml_from(&self, old_text: &str) -> Result<String> {
+        match edit::edit(old_text, self) {
+            Some(text) => Ok(text),
+            None => self.to_yaml(),
+        }
+    }
+
     pub fn from_yaml(text: &str) -> Result<Self> {
         serde_saphyr::from_str(text).context("parsing .scaffold.yaml")
     }
@@ -188,6 +236,39 @@ mod tests {
     use serde_json::Map;
 
     use super::{BuildSettings, ProjectRecord};
+
+    #[test]
+    fn file_hashes_round_trip_within_80_columns_and_survive_an_edit() {
+        let mut record = ProjectRecord::without_pack(Map::new());
+        let long = format!(
+            "deploy/helm/{}/templates/tests/test-connection.yaml",
+            "x".repeat(30)
+        );
+        record.files.insert(long.clone(), "a".repeat(64));
+        record
+            .files
+            .insert("odd: name #1.txt".into(), "b".repeat(64));
+        let text = record.to_yaml().unwrap();
+        let back = ProjectRecord::from_yaml(&text).unwrap();
+        assert_eq!(back, record);
+        for line in text
+            .lines()
+            .filter(|l| l.trim_start().contains(' ') && !l.starts_with('#'))
+        {
+            assert!(line.len() <= 80, "{line}");
+        }
+        let commented = text.replace("answers:", "# the client asked for this\nanswers:");
+        record.files.insert("new.txt".into(), "c".repeat(64));
+        record.files.remove(&long);
+        let edited = record.to_yaml_from(&commented).unwrap();
+        assert!(edited.contains("# the client asked for this"), "{edited}");
+        assert_eq!(ProjectRecord::from_yaml(&edited).unwrap(), record);
+        assert_eq!(
+            edited.matches("# The sha256 of each file").count(),
+            1,
+            "{edited}"
+        );
+    }
 
     #[test]
     fn build_settings_round_trip_and_are_left_out_when_absent() {
