@@ -418,9 +418,24 @@ fn a_new_pack_goes_from_a_folder_to_git_to_a_project() {
     let main = fs::read_to_string(sandbox.path("hello-tool/cmd/hello-tool/main.go")).unwrap();
     assert!(main.contains("greeting = \"Howdy\""), "{main}");
     let record = fs::read_to_string(sandbox.path("hello-tool/.scaffold.yaml")).unwrap();
-    for needle in [url.as_str(), "v1", v1.as_str()] {
+    for needle in [url.as_str(), "v1", v1.as_str(), "content_hash"] {
         assert!(record.contains(needle), "missing {needle:?} in:\n{record}");
     }
+    // The second tag, fetched again on request.
+    scaffold(
+        &sandbox,
+        &[
+            "new",
+            "--pack",
+            &format!("{url}#v2"),
+            "hello-two",
+            "--defaults",
+            "--refresh",
+        ],
+    )
+    .success();
+    let main = fs::read_to_string(sandbox.path("hello-two/cmd/hello-two/main.go")).unwrap();
+    assert!(main.contains("greeting = \"Greetings\""), "{main}");
 }
 
 #[test]
