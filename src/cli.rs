@@ -78,7 +78,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page, or write one page per subcommand with --dir
     Man(ManArgs),
-    /// Install, list and remove custom packs
+    /// Write, check, test, install, list and remove custom packs
     Pack(PackArgs),
     /// Bring a project up to date with a newer version of its pack, keeping your changes
     Update(UpdateArgs),
@@ -96,6 +96,12 @@ pub struct PackArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PackCommand {
+    /// Write a working skeleton pack to start from
+    New(PackNewArgs),
+    /// Report every problem in a pack, each with file:line:col
+    Check(PackCheckArgs),
+    /// Render a pack with many answer sets and run its checks on the projects
+    Test(PackTestArgs),
     /// Install a pack from a folder or git so `scaffold new NAME` finds it
     Install(PackInstallArgs),
     /// List embedded and installed packs with their version, source and commit
@@ -133,6 +139,64 @@ pub struct PackListArgs {
 pub struct PackRemoveArgs {
     /// The installed pack's name
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack new house-cli                    a stand-alone Go pack in ./house-cli\n  \
+    scaffold pack new house-api --extends rest-api our style on top of rest-api")]
+pub struct PackNewArgs {
+    /// Name of the new pack: lowercase letters, digits and dashes
+    pub name: String,
+
+    /// Build on this pack instead of starting from scratch (inherits its files and variables)
+    #[arg(long, value_name = "PACK")]
+    pub extends: Option<String>,
+
+    /// Directory to create [default: ./NAME]
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack check ./my-pack\n  \
+    scaffold pack check ./my-pack --json   one {file,line,col,severity,message} per problem")]
+pub struct PackCheckArgs {
+    /// The pack's directory (holding pack.yaml)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Print the problems as a JSON list on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    scaffold pack test ./my-pack                 defaults and every bool/choice combination\n  \
+    scaffold pack test ./my-pack --matrix answers.yaml --json")]
+pub struct PackTestArgs {
+    /// The pack's directory (holding pack.yaml)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// A YAML list of answer sets (`- {with_metrics: false}`) to render instead of the
+    /// generated combinations
+    #[arg(long, value_name = "FILE")]
+    pub matrix: Option<PathBuf>,
+
+    /// Print the results as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// A check whose tool is not installed fails instead of being skipped (also when CI=true)
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Keep the rendered projects in this directory instead of a temporary one
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

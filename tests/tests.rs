@@ -22,6 +22,7 @@ mod interactive;
 mod list;
 mod new_errors;
 mod new_output;
+mod pack_authoring;
 mod pack_errors;
 mod pack_git;
 mod packs;

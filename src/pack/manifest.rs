@@ -57,6 +57,21 @@ pub struct Manifest {
     /// The scaffold versions the pack works with, e.g. `>=0.2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires: Option<String>,
+    /// What `scaffold pack test` runs on every rendered project. Absent: gofmt, go vet,
+    /// go test and go build for a pack that renders a `go.mod`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Vec<Check>>,
+}
+
+/// One check `scaffold pack test` runs on the rendered projects.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Check {
+    /// A check scaffold knows: `gofmt`, `go vet`, `go test`, `go build`, `hadolint`,
+    /// `actionlint`, `yamllint` or `helm lint`.
+    Named(String),
+    /// A command run in each rendered project's directory, e.g. `[make, lint]`.
+    Command(Vec<String>),
 }
 
 /// Whether a project is a network service.

@@ -21,6 +21,7 @@ use anyhow::Result;
 
 pub use compose::{compose, offered, select_components};
 pub use embedded::{builtin_catalog, builtin_partials, common_variables, globals};
+pub use extends::find_parent;
 pub use hash::content_hash;
 pub use installed::catalog;
 pub use local::{MAX_FILE_BYTES, load_dir};

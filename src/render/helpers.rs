@@ -33,6 +33,23 @@ handlebars_helper!(contains: |haystack: Json, needle: Json| match haystack {
     _ => false,
 });
 
+/// The helpers [`register`] adds, for tools that read templates without rendering them.
+pub const NAMES: &[&str] = &[
+    "snake_case",
+    "kebab_case",
+    "pascal_case",
+    "camel_case",
+    "screaming_snake_case",
+    "title_case",
+    "upper",
+    "lower",
+    "plural",
+    "json",
+    "default",
+    "contains",
+    "year",
+];
+
 /// Registers every helper on `registry`; `eq`, `ne`, `and`, `or`, `not`, `gt`, `lt`
 /// come with Handlebars itself.
 pub fn register(registry: &mut Handlebars<'_>) {

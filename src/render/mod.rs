@@ -13,7 +13,7 @@ use handlebars::{Context, Handlebars, RenderError, RenderErrorReason};
 use serde_json::Value;
 
 pub use destination::check_destination;
-pub use helpers::{plural, yaml_quoted};
+pub use helpers::{NAMES as HELPER_NAMES, plural, yaml_quoted};
 
 use crate::pack::{Pack, builtin_partials};
 

@@ -203,3 +203,21 @@ fn every_builtin_pack_renders_with_every_component() {
         );
     }
 }
+
+#[test]
+fn every_listed_helper_is_registered() {
+    let engine = engine();
+    for name in super::HELPER_NAMES {
+        let result = engine.render_str(
+            "test",
+            &format!("{{{{{name} \"x\" \"y\"}}}}"),
+            &json!({"year": 2026}),
+        );
+        if let Err(err) = result {
+            assert!(
+                !format!("{err:#}").contains("not defined"),
+                "{name}: {err:#}"
+            );
+        }
+    }
+}
