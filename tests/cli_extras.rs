@@ -356,7 +356,8 @@ fn verbose_prints_each_git_and_go_command() {
     assert!(stderr.contains("+ (cd "), "{stderr}");
     assert!(stderr.contains("go env GOVERSION GOROOT"), "{stderr}");
     assert!(
-        stderr.contains("CGO_ENABLED=0 GOARCH=amd64 GOOS=linux go build -trimpath"),
+        stderr.contains("CGO_ENABLED=0 GOARCH=amd64 GOOS=linux GOTMPDIR=")
+            && stderr.contains(" go build -trimpath"),
         "{stderr}"
     );
 }

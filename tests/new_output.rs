@@ -282,17 +282,18 @@ fn an_empty_destination_is_filled_in_place() {
     );
 }
 
-/// The longest legal name (255 bytes, NAME_MAX) is not pushed over the limit by staging.
+/// The longest legal directory name (255 bytes, NAME_MAX) is not pushed over the limit by
+/// the staging directory beside it.
 #[test]
-fn a_255_byte_project_name_works() {
+fn a_255_byte_destination_name_works() {
     let sandbox = Sandbox::new();
     let name = format!("a{}", "b".repeat(254));
     sandbox
-        .run(&["new", "healthcheck", &name, "--defaults"])
+        .run(&["new", "healthcheck", "pinger", "-o", &name, "--defaults"])
         .success();
     assert!(
         sandbox
-            .path(&format!("{name}/cmd/{name}/main.go"))
+            .path(&format!("{name}/cmd/pinger/main.go"))
             .is_file()
     );
     assert_eq!(sandbox.work_entries(), [name]);

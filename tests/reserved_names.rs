@@ -49,27 +49,49 @@ fn reserved_resource_names_cover_what_the_templates_declare() {
             }
         }
     }
-    // OpenAPI schema names (`{{pascal_case resource}}` is one) and tags (its plural is one).
-    let spec = file("api/openapi.yaml");
-    // Block helpers sit on lines of their own; other tags become plain text.
-    let spec: String = spec
-        .lines()
-        .filter(|line| !line.starts_with("{{#") && !line.starts_with("{{/"))
-        .map(|line| format!("{}\n", line.replace("{{", "x").replace("}}", "x")))
-        .collect();
-    let spec: Value = serde_saphyr::from_str(&spec).unwrap();
-    for name in spec["components"]["schemas"].as_object().unwrap().keys() {
+    // OpenAPI schema names and tags, from the spec rendered for real around a resource name
+    // that cannot clash, in every variant of the spec (auth on and off).
+    let templates = scaffold::update::render::Templates::current().unwrap();
+    let mut spec_names: Vec<(String, bool)> = Vec::new();
+    for with_auth in [false, true] {
+        let answers: serde_json::Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "project_name": "probe", "author": "Probe", "resource": "qqzx",
+            "with_auth": with_auth, "year": 2026,
+        }))
+        .unwrap();
+        let rendered = scaffold::update::render::render(
+            &templates,
+            rest,
+            &[],
+            &answers,
+            serde_json::Map::new(),
+            false,
+            None,
+        )
+        .unwrap();
+        let text = String::from_utf8(rendered.files["api/openapi.yaml"].clone()).unwrap();
+        let spec: Value = serde_saphyr::from_str(&text).unwrap();
+        for name in spec["components"]["schemas"].as_object().unwrap().keys() {
+            spec_names.push((name.clone(), true));
+        }
+        for tag in spec["tags"].as_array().unwrap() {
+            spec_names.push((tag["name"].as_str().unwrap().to_owned(), false));
+        }
+    }
+    let mut fixed_paths: Vec<String> = Vec::new();
+    for (name, schema) in spec_names {
+        if name.to_lowercase().contains("qqzx") {
+            continue; // the resource's own names
+        }
+        if !schema {
+            fixed_paths.push(name);
+            continue;
+        }
         let candidate = name.to_snake_case();
         if candidate.to_upper_camel_case() == *name {
             clashes.push((candidate, format!("api/openapi.yaml: schema {name}")));
         }
     }
-    let mut fixed_paths: Vec<String> = spec["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|tag| tag["name"].as_str().unwrap().to_owned())
-        .collect();
     // Routes the server registers for itself.
     let route = regex::Regex::new(r#"handle\("[A-Z]+ /([a-z_]+)""#).unwrap();
     for found in route.captures_iter(&file("internal/server/server.go")) {

@@ -197,7 +197,9 @@ pub fn run(mut args: NewArgs) -> Result<ExitStatus> {
             )
         );
     }
-    crate::answers::warn_placeholders(&resolution.answers);
+    if !args.quiet {
+        crate::answers::warn_placeholders(&resolution.answers);
+    }
     Ok(ExitStatus::Success)
 }
 

@@ -28,9 +28,9 @@ pub fn run(args: &PackCheckArgs) -> Result<ExitStatus> {
     }
     let shown = args.path.display();
     match (errors, warnings) {
-        (0, 0) => eprintln!("{shown}: no problems found."),
-        (0, w) => eprintln!("{shown}: no errors, {w} warning{}.", plural(w)),
-        (e, w) => eprintln!("{shown}: {e} error{}, {w} warning{}.", plural(e), plural(w)),
+        (0, 0) => crate::say!("{shown}: no problems found."),
+        (0, w) => crate::say!("{shown}: no errors, {w} warning{}.", plural(w)),
+        (e, w) => crate::say!("{shown}: {e} error{}, {w} warning{}.", plural(e), plural(w)),
     }
     Ok(if errors > 0 {
         ExitStatus::Failure

@@ -46,7 +46,7 @@ pub fn run(args: &PackNewArgs) -> Result<ExitStatus> {
     output::write_project(&dest, &files, false, |_| Ok(()))?;
 
     let shown = shell::quote(&dest.display().to_string());
-    eprintln!(
+    crate::say!(
         "Created pack {} in {} ({} files).\nNext:\n  scaffold pack check {shown}\n  scaffold pack test {shown}\n  scaffold new {shown} my-project",
         args.name,
         dest.display(),

@@ -28,7 +28,7 @@ pub fn run(args: &PackTestArgs) -> Result<ExitStatus> {
         }
     };
     if !args.json {
-        eprintln!("Testing pack {} in {} …", pack.name(), root.display());
+        crate::say!("Testing pack {} in {} …", pack.name(), root.display());
     }
     let report = packtest::run(&Options {
         pack: &pack,
