@@ -50,11 +50,11 @@ pub const PROJECTS: &[Project] = &[
         pack: "rest-api",
         name: "api-custom",
         with: "docker,helm,github-actions",
-        sets: &["with_metrics=false", "port=9000"],
+        sets: &["with_metrics=false", "port=9000", "with_auth=true"],
         service: true,
         port: 9000,
         metrics: false,
-        chart_needs: &[],
+        chart_needs: &["existingSecret=api-custom-env"],
     },
     Project {
         pack: "healthcheck",

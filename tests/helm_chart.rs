@@ -414,6 +414,11 @@ fn helm_charts_refuse_installs_that_could_not_work() {
             "more than one pod needs sharedStore=true",
         ),
         (
+            "api-custom",
+            &["existingSecret="],
+            "set existingSecret to a Secret holding API_TOKEN",
+        ),
+        (
             "api-default",
             &["resources.limits.memory=lots"],
             "resources.limits.memory is \"lots\"",

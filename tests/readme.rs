@@ -104,9 +104,14 @@ fn every_readme_command_runs_and_prints_what_the_readme_shows() {
     let sandbox = Sandbox::new().with_git_identity();
     let examples = sandbox.path("examples");
     fs::create_dir_all(&examples).unwrap();
-    for entry in fs::read_dir(root.join("examples")).unwrap() {
+    for entry in walkdir::WalkDir::new(root.join("examples")).min_depth(1) {
         let entry = entry.unwrap();
-        fs::copy(entry.path(), examples.join(entry.file_name())).unwrap();
+        let target = examples.join(entry.path().strip_prefix(root.join("examples")).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
     }
     let bin_dir = Path::new(BIN).parent().unwrap().to_path_buf();
     let path = std::env::join_paths(

@@ -130,8 +130,14 @@ pub fn run_all(
                 "yamllint" => linter(name, projects, root, strict, yaml_files, |tool, files| {
                     let mut cmd = Command::new(tool);
                     cmd.env_remove("YAMLLINT_CONFIG_FILE")
-                        .args(["-s", "-f", "parsable", "-d", "default"])
-                        .args(files);
+                        .args(["-s", "-f", "parsable"]);
+                    // The rules the project itself sets (`yamllint .` in it reads them);
+                    // projects of one pack test share them, so the first one's stand for all.
+                    match project_yamllint_config(root, files) {
+                        Some(config) => cmd.arg("-c").arg(config),
+                        None => cmd.args(["-d", "default"]),
+                    };
+                    cmd.args(files);
                     cmd
                 }),
                 "helm lint" => linter(
@@ -420,6 +426,15 @@ fn go_command(
 
 /// A linter run once over every file (or chart) `select` finds in the projects, with paths
 /// relative to `root`.
+/// The yamllint configuration of the project the first file belongs to, if it has one.
+fn project_yamllint_config(root: &Path, files: &[String]) -> Option<PathBuf> {
+    let project = files.first()?.split('/').next()?;
+    [".yamllint", ".yamllint.yaml", ".yamllint.yml"]
+        .iter()
+        .map(|name| root.join(project).join(name))
+        .find(|path| path.is_file())
+}
+
 fn linter(
     check: &str,
     projects: &[&Project],
