@@ -271,3 +271,41 @@ fn uncommitted_changes_in_git_are_refused_without_allow_dirty() {
         .run(&["update", "--dir", "pinger", "--allow-dirty"])
         .success();
 }
+
+#[test]
+fn a_recorded_project_file_is_an_answers_file() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&[
+            "new",
+            "rest-api",
+            "orders",
+            "--defaults",
+            "-q",
+            "--set",
+            "year=2026",
+            "--set",
+            "resource=invoice",
+            "--set",
+            "author=Ada Lovelace",
+        ])
+        .success();
+    sandbox
+        .run(&[
+            "new",
+            "rest-api",
+            "copy",
+            "--answers",
+            "orders/.scaffold.yaml",
+            "--defaults",
+            "-q",
+        ])
+        .success();
+    let copy = read(&sandbox, "copy/.scaffold.yaml");
+    assert!(copy.contains("resource: invoice"), "{copy}");
+    assert!(copy.contains("author: Ada Lovelace"), "{copy}");
+    assert!(
+        copy.contains("project_name: copy"),
+        "the NAME argument wins: {copy}"
+    );
+}

@@ -45,12 +45,28 @@ pub fn read_answers_file(path: &Path) -> Result<Map<String, Value>> {
     if text.trim().is_empty() {
         return Ok(Map::new());
     }
-    serde_saphyr::from_str(&text).map_err(|err| {
+    let mapping: Map<String, Value> = serde_saphyr::from_str(&text).map_err(|err| {
         usage(format!(
             "{shown} is not a YAML mapping of `key: value` answers: {}",
             plain_yaml_error(&err)
         ))
-    })
+    })?;
+    Ok(recorded_answers_of(mapping))
+}
+
+/// A project's `.scaffold.yaml` is an answers file too: its `answers:` are the answers, and
+/// the rest (pack, versions, components, file hashes) is about the project, not a question.
+fn recorded_answers_of(mut mapping: Map<String, Value>) -> Map<String, Value> {
+    let is_record = mapping.contains_key("scaffold_version")
+        && mapping.get("answers").is_some_and(Value::is_object);
+    match mapping.remove("answers") {
+        Some(Value::Object(answers)) if is_record => answers,
+        Some(other) => {
+            mapping.insert("answers".into(), other);
+            mapping
+        }
+        None => mapping,
+    }
 }
 
 /// What went wrong in a YAML document, in words a user can act on, on one line, with the
