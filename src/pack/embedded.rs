@@ -93,7 +93,12 @@ pub fn common_variables() -> Result<Vec<Variable>> {
     serde_saphyr::from_str(text).context("parsing built-in _common/variables.yaml")
 }
 
-fn collect_files(dir: &'static Dir<'static>, root: &std::path::Path, out: &mut Vec<TemplateFile>) {
+/// Every file under `dir` (embedded), with `/`-separated paths relative to `root`.
+pub fn collect_files(
+    dir: &'static Dir<'static>,
+    root: &std::path::Path,
+    out: &mut Vec<TemplateFile>,
+) {
     for entry in dir.entries() {
         match entry {
             DirEntry::Dir(sub) => collect_files(sub, root, out),

@@ -20,7 +20,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 pub use compose::{compose, offered, select_components};
-pub use embedded::{builtin_catalog, builtin_partials, common_variables, globals};
+pub use embedded::{
+    builtin_catalog, builtin_partials, collect_files as collect_embedded_files, common_variables,
+    globals,
+};
 pub use extends::find_parent;
 pub use hash::content_hash;
 pub use installed::catalog;

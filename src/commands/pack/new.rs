@@ -3,13 +3,14 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use include_dir::{Dir, DirEntry, include_dir};
+use include_dir::{Dir, include_dir};
 use regex::Regex;
 
 use crate::cli::PackNewArgs;
 use crate::error::usage;
 use crate::exit_code::ExitStatus;
 use crate::output;
+use crate::pack;
 use crate::render::RenderedFile;
 use crate::shell;
 
@@ -61,8 +62,16 @@ fn skeleton(name: &str, parent: Option<&str>) -> Result<Vec<RenderedFile>> {
     let root = SKELETONS
         .get_dir(folder)
         .with_context(|| format!("the built-in `{folder}` skeleton is missing"))?;
-    let mut files = Vec::new();
-    collect(root, root.path(), &mut files);
+    let mut templates = Vec::new();
+    pack::collect_embedded_files(root, root.path(), &mut templates);
+    let mut files: Vec<RenderedFile> = templates
+        .into_iter()
+        .map(|file| RenderedFile {
+            path: file.path,
+            contents: file.contents.into_owned(),
+            executable: false,
+        })
+        .collect();
     for file in &mut files {
         // Only the pack's own description files name it; templates under files/ are left as
         // they are, braces and all.
@@ -75,27 +84,6 @@ fn skeleton(name: &str, parent: Option<&str>) -> Result<Vec<RenderedFile>> {
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-fn collect(dir: &'static Dir<'static>, root: &std::path::Path, out: &mut Vec<RenderedFile>) {
-    for entry in dir.entries() {
-        match entry {
-            DirEntry::Dir(sub) => collect(sub, root, out),
-            DirEntry::File(file) => {
-                let relative = file.path().strip_prefix(root).unwrap_or(file.path());
-                let path = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push(RenderedFile {
-                    path,
-                    contents: file.contents().to_vec(),
-                    executable: false,
-                });
-            }
-        }
-    }
 }
 
 #[cfg(test)]
