@@ -269,11 +269,3 @@ fn side_at(
     let pack = templates.catalog.get(name)?.clone();
     Ok(Some(Side { templates, pack }))
 }
-
-/// The version of pack `name` this scaffold renders by default.
-pub fn newest_builtin(name: &str) -> Result<Option<String>> {
-    Ok(pack::builtin_catalog()?
-        .get(name)
-        .ok()
-        .map(|p| p.manifest.version.clone()))
-}
