@@ -19,7 +19,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -32,7 +31,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"sync"
 	"syscall"
 	"time"
 
@@ -41,9 +39,10 @@ import (
 {{#if (eq platform "discord")}}
 	"{{module_path}}/internal/discord"
 	"{{module_path}}/internal/httpserver"
-{{#if with_metrics}}
-	"{{module_path}}/internal/metrics"
 {{/if}}
+	"{{module_path}}/internal/logging"
+{{#if (and (eq platform "discord") with_metrics)}}
+	"{{module_path}}/internal/metrics"
 {{/if}}
 	"{{module_path}}/internal/quotes"
 {{#if (eq platform "telegram")}}

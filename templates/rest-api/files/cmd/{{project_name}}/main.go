@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -16,12 +15,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"sync"
 	"syscall"
 	"time"
 
 	"{{module_path}}/internal/config"
 	"{{module_path}}/internal/httpserver"
+	"{{module_path}}/internal/logging"
 {{#if with_metrics}}
 	"{{module_path}}/internal/metrics"
 {{/if}}

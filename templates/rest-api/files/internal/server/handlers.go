@@ -75,7 +75,11 @@ type listResponse struct {
 }
 
 func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	// Query parses into a new map even when there is no query string.
+	var q url.Values
+	if r.URL.RawQuery != "" {
+		q = r.URL.Query()
+	}
 	var errs []problem.FieldError
 	limit, err := intParam(q, "limit", defaultLimit, 1, maxLimit)
 	if err != nil {

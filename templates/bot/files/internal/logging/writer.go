@@ -1,0 +1,1 @@
+{{> go/logging/writer}}
