@@ -162,6 +162,12 @@ fn render_charts(sandbox: &Sandbox, into: &Path) {
             if project.pack == "rest-api" {
                 on.push("sharedStore=true");
             }
+            if project.metrics_port() {
+                // /metrics on a port of its own, with everything else on too.
+                let mut metrics = on.clone();
+                metrics.push("metrics.port=9090");
+                variants.push(("metrics-port", metrics));
+            }
             variants.push(("toggles", on));
         }
         for (variant, sets) in variants {
