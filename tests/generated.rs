@@ -33,6 +33,12 @@ impl Project {
     pub fn long_running(&self) -> bool {
         self.service || self.pack == "bot"
     }
+
+    /// Its chart can serve /metrics on a port of its own (`metrics.port`): the REST service
+    /// with metrics, whose application reads METRICS_PORT.
+    pub fn metrics_port(&self) -> bool {
+        self.metrics && self.pack == "rest-api"
+    }
 }
 
 pub const PROJECTS: &[Project] = &[

@@ -15,6 +15,9 @@ use crate::support::{Sandbox, require_tool};
 
 const NAMESPACE: &str = "demo";
 const DIGEST: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+/// `metrics.port`: /metrics on a port of its own, for the charts that offer it.
+const METRICS_PORT: u16 = 9090;
+const METRICS_SET: &str = "metrics.port=9090";
 
 /// The chart directory of `project`, relative to the work directory, when it has one.
 fn chart_of(sandbox: &Sandbox, project: &Project) -> Option<String> {
@@ -74,6 +77,11 @@ fn env_value<'a>(container: &'a Value, name: &str) -> Option<&'a Value> {
         .iter()
         .find(|e| e["name"] == name)
         .map(|e| &e["value"])
+}
+
+/// The entry named `name` in a list of ports (a container's or a Service's).
+fn named_port<'a>(ports: &'a Value, name: &str) -> Option<&'a Value> {
+    ports.as_array()?.iter().find(|p| p["name"] == name)
 }
 
 /// What every rendered chart must hold, service or worker.
@@ -163,22 +171,59 @@ fn check_common(what: &str, docs: &BTreeMap<(String, String), Value>, digest: bo
     );
 }
 
-/// A service's Deployment, Service, probes, NetworkPolicy and test pod.
+/// A service's Deployment, Service, probes, NetworkPolicy and test pod; `metrics_port` is
+/// the port of its own that /metrics should be served on, if any.
 fn check_service(
     what: &str,
     project: &Project,
     docs: &BTreeMap<(String, String), Value>,
     toggles: bool,
+    metrics_port: Option<u16>,
 ) {
     let fullname = format!("rel-{}", project.name);
     let port = project.port;
     let deployment = &docs[&("Deployment".to_owned(), fullname.clone())];
     let container = &deployment["spec"]["template"]["spec"]["containers"][0];
-    let http = container["ports"]
-        .as_array()
-        .and_then(|ps| ps.iter().find(|p| p["name"] == "http"))
+    let http = named_port(&container["ports"], "http")
         .unwrap_or_else(|| panic!("{what}: no container port named http"));
     assert_eq!(http["containerPort"], port, "{what}: container port");
+    assert_eq!(
+        env_value(container, "PORT"),
+        Some(&Value::from(port.to_string())),
+        "{what}: PORT should be the http port"
+    );
+
+    // With metrics.port, the application is told to serve /metrics there (METRICS_PORT),
+    // and the container declares it; without, neither.
+    let metrics = named_port(&container["ports"], "metrics");
+    let metrics_env = env_value(container, "METRICS_PORT");
+    match metrics_port {
+        Some(metrics_port) => {
+            assert_eq!(
+                metrics.map(|p| &p["containerPort"]),
+                Some(&Value::from(metrics_port)),
+                "{what}: no container port named metrics on {metrics_port}: {}",
+                container["ports"]
+            );
+            assert_eq!(
+                metrics.map(|p| &p["protocol"]),
+                Some(&Value::from("TCP")),
+                "{what}: metrics port protocol"
+            );
+            assert_eq!(
+                metrics_env,
+                Some(&Value::from(metrics_port.to_string())),
+                "{what}: METRICS_PORT should be {metrics_port}: {}",
+                container["env"]
+            );
+        }
+        None => assert!(
+            metrics.is_none() && metrics_env.is_none(),
+            "{what}: a metrics port or METRICS_PORT without metrics.port: {} {}",
+            container["ports"],
+            container["env"]
+        ),
+    }
     for (probe, path) in [("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")] {
         let get = &container[probe]["httpGet"];
         assert!(
@@ -191,8 +236,35 @@ fn check_service(
     let service = &docs[&("Service".to_owned(), fullname.clone())];
     assert_eq!(service["spec"]["ports"][0]["port"], port, "{what}: port");
     let selector = service["spec"]["selector"].as_object().unwrap();
+    // Every Service port leads to a port the container declares, by name.
+    let service_ports = service["spec"]["ports"].as_array().unwrap();
+    for service_port in service_ports {
+        let target = service_port["targetPort"].as_str().unwrap_or_default();
+        assert!(
+            named_port(&container["ports"], target).is_some(),
+            "{what}: Service port {service_port} targets no container port"
+        );
+    }
+    let expected_names: &[&str] = if metrics_port.is_some() {
+        &["http", "metrics"]
+    } else {
+        &["http"]
+    };
+    let names: Vec<&str> = service_ports
+        .iter()
+        .map(|p| p["name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(names, expected_names, "{what}: Service ports");
+    if let Some(metrics_port) = metrics_port {
+        let metrics = named_port(&service["spec"]["ports"], "metrics").unwrap();
+        assert!(
+            metrics["port"] == metrics_port && metrics["targetPort"] == "metrics",
+            "{what}: the Service's metrics port should be {metrics_port}, to the container's \
+             metrics port: {metrics}"
+        );
+    }
 
-    // Only the service port comes in.
+    // Only the service port comes in, and the metrics port when it has one.
     let policy = &docs[&("NetworkPolicy".to_owned(), fullname.clone())];
     let ingress = policy["spec"]["ingress"].as_array().unwrap();
     let ports: Vec<&Value> = ingress
@@ -200,9 +272,43 @@ fn check_service(
         .flat_map(|rule| rule["ports"].as_array().unwrap())
         .collect();
     assert!(
-        !ports.is_empty() && ports.iter().all(|p| p["port"] == "http"),
-        "{what}: the NetworkPolicy admits more than the service port: {ingress:?}"
+        !ports.is_empty()
+            && ports
+                .iter()
+                .all(|p| expected_names.contains(&p["port"].as_str().unwrap_or_default())),
+        "{what}: the NetworkPolicy admits more than {expected_names:?}: {ingress:?}"
     );
+    // A named port in a NetworkPolicy means the pod's container port of that name.
+    for p in &ports {
+        let name = p["port"].as_str().unwrap_or_default();
+        assert!(
+            named_port(&container["ports"], name).is_some(),
+            "{what}: the NetworkPolicy admits port {name}, which the container does not declare"
+        );
+    }
+    let rules_for = |name: &str| -> Vec<&Value> {
+        ingress
+            .iter()
+            .filter(|rule| {
+                rule["ports"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["port"] == name)
+            })
+            .collect()
+    };
+    if metrics_port.is_some() {
+        // By default any pod in the cluster may scrape, nothing from outside it.
+        let rules = rules_for("metrics");
+        assert!(
+            rules.len() == 1 && rules[0]["from"] == serde_json::json!([{"namespaceSelector": {}}]),
+            "{what}: the NetworkPolicy should admit the metrics port from every namespace: \
+             {ingress:?}"
+        );
+    } else {
+        assert!(rules_for("metrics").is_empty(), "{what}: {ingress:?}");
+    }
 
     // The test pod has resources and probes, and the Service never routes to it.
     let tests = of_kind(docs, "Pod");
@@ -303,6 +409,18 @@ fn helm_charts_lint_strictly_and_render_hardened_probed_workloads() {
             lint.args(["--set", set]);
         }
         run_ok(&format!("{name}: helm lint --strict {chart}"), &mut lint);
+        if project.metrics_port() {
+            run_ok(
+                &format!("{name}: helm lint --strict {chart} --set {METRICS_SET}"),
+                lint.args(["--set", METRICS_SET]),
+            );
+            // The variable the chart sets is the one the application reads.
+            let config = read(&sandbox, project, "internal/config/config.go");
+            assert!(
+                config.contains("\"METRICS_PORT\""),
+                "{name}: the application does not read METRICS_PORT, which the chart sets"
+            );
+        }
 
         let values_path = format!(
             "{}/values.yaml",
@@ -320,7 +438,8 @@ fn helm_charts_lint_strictly_and_render_hardened_probed_workloads() {
             "{name}: {values_path} holds literal secrets: {secrets:?}"
         );
 
-        let mut variants: Vec<(Vec<&str>, bool)> = vec![(vec![], false)];
+        // (sets, the optional pieces are on, the metrics port)
+        let mut variants: Vec<(Vec<&str>, bool, Option<u16>)> = vec![(vec![], false, None)];
         if project.service {
             let mut toggles = vec![
                 "ingress.enabled=true",
@@ -330,9 +449,15 @@ fn helm_charts_lint_strictly_and_render_hardened_probed_workloads() {
             if project.pack == "rest-api" {
                 toggles.push("sharedStore=true");
             }
-            variants.push((toggles, true));
+            if project.metrics_port() {
+                variants.push((vec![METRICS_SET], false, Some(METRICS_PORT)));
+                let mut with_port = toggles.clone();
+                with_port.push(METRICS_SET);
+                variants.push((with_port, true, Some(METRICS_PORT)));
+            }
+            variants.push((toggles, true, None));
         }
-        for (sets, toggles) in variants {
+        for (sets, toggles, metrics_port) in variants {
             for digest in [false, true] {
                 let mut sets = sets.clone();
                 let pin = format!("image.digest={DIGEST}");
@@ -349,7 +474,7 @@ fn helm_charts_lint_strictly_and_render_hardened_probed_workloads() {
                 let docs = manifests(&what, &stdout);
                 check_common(&what, &docs, digest);
                 if project.service {
-                    check_service(&what, project, &docs, toggles);
+                    check_service(&what, project, &docs, toggles, metrics_port);
                 } else {
                     check_worker(&what, &docs);
                 }
@@ -360,28 +485,55 @@ fn helm_charts_lint_strictly_and_render_hardened_probed_workloads() {
             }
         }
 
-        // With the Prometheus Operator's API, metrics bring a ServiceMonitor.
-        let (what, output) = template(
-            &sandbox,
-            project,
-            &chart,
-            &[],
-            &["monitoring.coreos.com/v1"],
-        );
-        assert!(output.status.success(), "{what} failed");
-        let docs = manifests(&what, &String::from_utf8_lossy(&output.stdout));
-        let monitors = of_kind(&docs, "ServiceMonitor");
-        if project.metrics {
-            assert!(
-                monitors
-                    .iter()
-                    .any(|m| m["spec"]["endpoints"][0]["path"] == "/metrics"),
-                "{what}: no ServiceMonitor scraping /metrics with metrics on"
+        // With the Prometheus Operator's API, metrics bring a ServiceMonitor, which scrapes
+        // a port of the Service: the metrics port when the chart has one, else http.
+        let mut monitored: Vec<(Vec<&str>, &str)> = vec![(vec![], "http")];
+        if project.metrics_port() {
+            monitored.push((vec![METRICS_SET], "metrics"));
+        }
+        for (sets, port_name) in monitored {
+            let (what, output) = template(
+                &sandbox,
+                project,
+                &chart,
+                &sets,
+                &["monitoring.coreos.com/v1"],
             );
-        } else {
+            assert!(output.status.success(), "{what} failed");
+            let docs = manifests(&what, &String::from_utf8_lossy(&output.stdout));
+            let monitors = of_kind(&docs, "ServiceMonitor");
+            if !project.metrics {
+                assert!(
+                    monitors.is_empty(),
+                    "{what}: a ServiceMonitor with metrics off"
+                );
+                continue;
+            }
+            assert_eq!(monitors.len(), 1, "{what}: one ServiceMonitor expected");
+            let endpoints = monitors[0]["spec"]["endpoints"].as_array().unwrap();
             assert!(
-                monitors.is_empty(),
-                "{what}: a ServiceMonitor with metrics off"
+                endpoints.len() == 1
+                    && endpoints[0]["path"] == "/metrics"
+                    && endpoints[0]["port"] == port_name,
+                "{what}: the ServiceMonitor should scrape /metrics on port {port_name}: \
+                 {endpoints:?}"
+            );
+            // The Prometheus Operator finds the Service by its labels and the port by name.
+            let wanted = monitors[0]["spec"]["selector"]["matchLabels"]
+                .as_object()
+                .unwrap();
+            let services: Vec<&Value> = of_kind(&docs, "Service")
+                .into_iter()
+                .filter(|svc| {
+                    wanted
+                        .iter()
+                        .all(|(k, v)| svc["metadata"]["labels"].get(k) == Some(v))
+                })
+                .collect();
+            assert!(
+                services.len() == 1
+                    && named_port(&services[0]["spec"]["ports"], port_name).is_some(),
+                "{what}: the ServiceMonitor selects no Service with a port named {port_name}"
             );
         }
     }
@@ -422,6 +574,17 @@ fn helm_charts_refuse_installs_that_could_not_work() {
             "api-default",
             &["resources.limits.memory=lots"],
             "resources.limits.memory is \"lots\"",
+        ),
+        // A metrics port the application would refuse (PORT itself, or out of range).
+        (
+            "api-default",
+            &["metrics.port=8080"],
+            "metrics.port is 8080: use a port from 1 to 65535 other than service.port",
+        ),
+        (
+            "api-default",
+            &["metrics.port=70000"],
+            "metrics.port is 70000: use a port from 1 to 65535",
         ),
     ];
     for (name, sets, message) in cases {

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::generated::{chart_dirs, generate, project_files, projects};
+use crate::generated::{chart_dirs, generate, parse_yaml, project_files, projects};
 use crate::support::{Sandbox, require_tool};
 
 fn text(output: &Output) -> String {
@@ -162,6 +162,12 @@ fn render_charts(sandbox: &Sandbox, into: &Path) {
             if project.pack == "rest-api" {
                 on.push("sharedStore=true");
             }
+            if project.metrics_port() {
+                // /metrics on a port of its own, with everything else on too.
+                let mut metrics = on.clone();
+                metrics.push("metrics.port=9090");
+                variants.push(("metrics-port", metrics));
+            }
             variants.push(("toggles", on));
         }
         for (variant, sets) in variants {
@@ -206,11 +212,42 @@ fn dockerfiles_workflows_and_rendered_charts_fail_no_checkov_check() {
 fn compose_files_have_no_dclint_errors_or_warnings() {
     let dclint = require_tool("dclint");
     let sandbox = generate();
-    let files: Vec<String> = projects()
+    let mut files: Vec<String> = projects()
         .filter(|p| p.service && p.has("docker"))
         .map(|p| format!("{}/docker-compose.yml", p.name))
         .collect();
     assert!(files.len() >= 3, "too few compose files: {files:?}");
+    // The metrics port the compose file offers, commented out, must lint once enabled too.
+    for project in projects().filter(|p| p.metrics_port() && p.has("docker")) {
+        let compose = sandbox.path(&format!("{}/docker-compose.yml", project.name));
+        let text = fs::read_to_string(&compose).unwrap();
+        let offer = "      # - '127.0.0.1:9090:9090'\n";
+        assert!(
+            text.contains(offer),
+            "{}: docker-compose.yml offers no metrics port:\n{text}",
+            project.name
+        );
+        // The same port as the METRICS_PORT line .env.example offers.
+        let env_example =
+            fs::read_to_string(sandbox.path(&format!("{}/.env.example", project.name))).unwrap();
+        assert!(
+            env_example.lines().any(|l| l == "# METRICS_PORT=9090"),
+            "{}: .env.example offers another metrics port than docker-compose.yml",
+            project.name
+        );
+        let enabled = format!("{}/docker-compose.metrics-port.yml", project.name);
+        let text = text.replace(offer, "      - '127.0.0.1:9090:9090'\n");
+        // Enabled, it publishes both ports, on the loopback interface only.
+        let doc = parse_yaml(project, &enabled, &text);
+        let port = project.port;
+        assert_eq!(
+            doc["services"][project.name]["ports"],
+            serde_json::json!([format!("127.0.0.1:{port}:{port}"), "127.0.0.1:9090:9090"]),
+            "{enabled}: ports"
+        );
+        fs::write(sandbox.path(&enabled), text).unwrap();
+        files.push(enabled);
+    }
     let output = output_of(sandbox.command(&dclint).args(&files).args([
         "--max-warnings",
         "0",
