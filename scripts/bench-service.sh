@@ -106,10 +106,12 @@ service_pid=$!
 pids+=("$service_pid")
 bare_port="$(free_port)"
 "$work/bare-server" "$bare_port" &
-pids+=("$!")
+bare_pid=$!
+pids+=("$bare_pid")
 timeouts_port="$(free_port)"
 "$work/bare-server" "$timeouts_port" timeouts &
-pids+=("$!")
+timeouts_pid=$!
+pids+=("$timeouts_pid")
 for port in "$service_port" "$bare_port" "$timeouts_port"; do wait_up "$port"; done
 
 # Same body from all, or the comparison means nothing.
@@ -121,9 +123,20 @@ for port in "$bare_port" "$timeouts_port"; do
 done
 
 # wrk's output: "Requests/sec:  12345.67" and, with --latency, "     99%    1.23ms".
+# Also the server's CPU time per request (user + system, from /proc), which
+# depends less than req/s on what else the machine is doing.
+clk_tck="$(getconf CLK_TCK)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_wrk() {
+  local before after
+  before="$(cpu_ticks "$2")"
   wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$1/orders" >"$work/wrk.out"
-  awk '/^Requests\/sec:/ {rps = $2} $1 == "99%" {p99 = $2} END {print rps, p99}' "$work/wrk.out"
+  after="$(cpu_ticks "$2")"
+  awk -v ticks="$((after - before))" -v hz="$clk_tck" '
+    /^Requests\/sec:/ {rps = $2}
+    /requests in/ {n = $1}
+    $1 == "99%" {p99 = $2}
+    END {printf "%s %s %.2f\n", rps, p99, ticks / hz / n * 1e6}' "$work/wrk.out"
 }
 
 # Alternating rounds, so all see the same machine load; each round's ratios
@@ -131,12 +144,12 @@ run_wrk() {
 # one disturbed round from deciding the result.
 : >"$work/rounds"
 for round in $(seq "$rounds"); do
-  read -r bare bare_p99 < <(run_wrk "$bare_port")
-  read -r timeouts timeouts_p99 < <(run_wrk "$timeouts_port")
-  read -r service service_p99 < <(run_wrk "$service_port")
-  printf 'round %d  bare %s req/s (p99 %s)  bare+timeouts %s req/s (p99 %s)  generated %s req/s (p99 %s)\n' \
-    "$round" "$bare" "$bare_p99" "$timeouts" "$timeouts_p99" "$service" "$service_p99"
-  echo "$bare $bare_p99 $timeouts $timeouts_p99 $service $service_p99" >>"$work/rounds"
+  read -r bare bare_p99 bare_cpu < <(run_wrk "$bare_port" "$bare_pid")
+  read -r timeouts timeouts_p99 timeouts_cpu < <(run_wrk "$timeouts_port" "$timeouts_pid")
+  read -r service service_p99 service_cpu < <(run_wrk "$service_port" "$service_pid")
+  printf 'round %d  bare %s req/s (p99 %s, %s us CPU/req)  bare+timeouts %s req/s (p99 %s, %s us)  generated %s req/s (p99 %s, %s us)\n' \
+    "$round" "$bare" "$bare_p99" "$bare_cpu" "$timeouts" "$timeouts_p99" "$timeouts_cpu" "$service" "$service_p99" "$service_cpu"
+  echo "$bare $bare_p99 $timeouts $timeouts_p99 $service $service_p99 $bare_cpu $timeouts_cpu $service_cpu" >>"$work/rounds"
 done
 
 # A graceful stop flushes the last log lines into the pipe.
@@ -148,10 +161,11 @@ size="$(stat -c %s "$work/service")"
 echo
 awk '{print $5 / $1, $5 / $3, $0}' "$work/rounds" | sort -n -k1,1 | awk -v n="$rounds" '
   NR == int((n + 1) / 2) {
-    printf "median round:   bare net/http %s req/s, p99 %s\n", $3, $4
-    printf "                bare net/http with the service timeouts %s req/s, p99 %s\n", $5, $6
-    printf "                generated API %s req/s, p99 %s\n", $7, $8
+    printf "median round:   bare net/http %s req/s, p99 %s, %s us CPU per request\n", $3, $4, $9
+    printf "                bare net/http with the service timeouts %s req/s, p99 %s, %s us\n", $5, $6, $10
+    printf "                generated API %s req/s, p99 %s, %s us\n", $7, $8, $11
     printf "ratio:          %.2fx the bare handler, %.2fx the bare handler with the same timeouts\n", $1, $2
+    printf "CPU per request: %.2fx the bare handler'"'"'s, %.2fx with the same timeouts\n", $11 / $9, $11 / $10
   }'
 echo "access log:     $lines lines written"
 awk -v n="$size" 'BEGIN {printf "service binary: %.1f MiB (%d bytes), the distroless image adds this to its base\n", n / 1048576, n}'
