@@ -3,6 +3,9 @@
 //! and with a non-default combination, in a few batched `go` invocations over a workspace.
 
 use std::fs;
+use std::path::Path;
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::support::{Sandbox, check_output, go_env, require_tool};
 
@@ -142,7 +145,99 @@ fn generated_projects_pass_gofmt_vet_race_tests_and_cross_builds() {
             version.contains("dev") || version.contains('0'),
             "{version}"
         );
+        if name == "bot-telegram" {
+            check_telegram_healthcheck(&sandbox, &binary);
+        }
     }
+}
+
+/// Kills the process when dropped, so a failed assertion leaves no bot running.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The built Telegram bot's `-healthcheck`, the liveness probe of its chart: exit 1 with a
+/// one-line reason while there is no heartbeat, 0 once the running bot has written one, 1
+/// when the heartbeat is stale.
+fn check_telegram_healthcheck(sandbox: &Sandbox, binary: &Path) {
+    let heartbeat = sandbox.path("bot-telegram.heartbeat");
+    let healthcheck = || -> Output {
+        sandbox
+            .command(binary)
+            .arg("-healthcheck")
+            .env("HEARTBEAT_FILE", &heartbeat)
+            .env_remove("TELEGRAM_BOT_TOKEN")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let failure = |output: &Output, reason: &str| {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.code() == Some(1)
+                && stderr.starts_with(&format!("bot-telegram: {reason}"))
+                && stderr.lines().count() == 1,
+            "-healthcheck should exit 1 with \"{reason}...\" on one line ({}): {stderr}",
+            output.status
+        );
+    };
+
+    failure(&healthcheck(), "no heartbeat at ");
+
+    // Nothing listens on the port: the bot cannot reach Telegram, retries with backoff, and
+    // beats at its start and before every wait, as a working bot does.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bot = Running(
+        sandbox
+            .command(binary)
+            .env(
+                "TELEGRAM_BOT_TOKEN",
+                "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+            )
+            .env("TELEGRAM_API_URL", format!("http://127.0.0.1:{port}"))
+            .env("HEARTBEAT_FILE", &heartbeat)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !heartbeat.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the running bot wrote no heartbeat at {}",
+            heartbeat.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let fresh = healthcheck();
+    assert!(
+        fresh.status.success() && fresh.stdout.is_empty() && fresh.stderr.is_empty(),
+        "-healthcheck beside a running bot ({}): {}",
+        fresh.status,
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    drop(bot);
+
+    fs::write(
+        &heartbeat,
+        r#"{"beat":"2025-01-01T00:00:00Z","stale_after":"2025-01-01T00:01:00Z"}"#,
+    )
+    .unwrap();
+    failure(
+        &healthcheck(),
+        "heartbeat stale since 2025-01-01T00:01:00Z (",
+    );
 }
 
 fn path_with_gofmt(gofmt: &std::path::Path) -> std::ffi::OsString {

@@ -352,8 +352,9 @@ fn check_service(
     }
 }
 
-/// A worker: one pod, replaced rather than rolled, no port, an exec liveness probe.
-fn check_worker(what: &str, docs: &BTreeMap<(String, String), Value>) {
+/// A worker: one pod, replaced rather than rolled, no port, and a liveness probe that runs
+/// the binary's `-healthcheck`, which reads the heartbeat the worker keeps under `/tmp`.
+fn check_worker(what: &str, project: &Project, docs: &BTreeMap<(String, String), Value>) {
     for kind in [
         "Service",
         "Ingress",
@@ -374,10 +375,41 @@ fn check_worker(what: &str, docs: &BTreeMap<(String, String), Value>) {
     );
     let container = &deployment["spec"]["template"]["spec"]["containers"][0];
     assert!(container.get("ports").is_none(), "{what}: a worker port");
+    // `-version` would only prove the binary starts; `-healthcheck` fails once the polling
+    // loop stops renewing its heartbeat.
+    let probe = &container["livenessProbe"];
+    assert_eq!(
+        probe["exec"]["command"],
+        serde_json::json!([format!("/usr/local/bin/{}", project.name), "-healthcheck"]),
+        "{what}: the liveness probe should exec -healthcheck: {probe}"
+    );
+    // The heartbeat goes stale after 60 s of silence at the least; the probe only adds
+    // patience on top, and must give the binary time to start.
     assert!(
-        container["livenessProbe"]["exec"]["command"].is_array(),
-        "{what}: no exec liveness probe: {}",
-        container["livenessProbe"]
+        probe["periodSeconds"].as_u64() >= Some(10)
+            && probe["failureThreshold"].as_u64() >= Some(2)
+            && probe["timeoutSeconds"].as_u64() >= Some(2),
+        "{what}: a liveness probe too impatient for the heartbeat: {probe}"
+    );
+    // The heartbeat's default place, /tmp, is writable on the read-only root filesystem.
+    let pod = &deployment["spec"]["template"]["spec"];
+    let tmp = container["volumeMounts"]
+        .as_array()
+        .and_then(|mounts| mounts.iter().find(|m| m["mountPath"] == "/tmp"))
+        .unwrap_or_else(|| panic!("{what}: nothing mounted at /tmp for the heartbeat"));
+    assert!(
+        tmp.get("readOnly") != Some(&Value::Bool(true))
+            && pod["volumes"].as_array().is_some_and(|volumes| {
+                volumes
+                    .iter()
+                    .any(|v| v["name"] == tmp["name"] && v.get("emptyDir").is_some())
+            }),
+        "{what}: /tmp should be a writable emptyDir: {tmp} in {}",
+        pod["volumes"]
+    );
+    assert!(
+        env_value(container, "HEARTBEAT_FILE").is_none(),
+        "{what}: the worker and its probe should share the default heartbeat under /tmp"
     );
     let policy = of_kind(docs, "NetworkPolicy")[0];
     assert_eq!(
@@ -476,7 +508,7 @@ fn helm_charts_lint_strictly_and_render_hardened_probed_workloads() {
                 if project.service {
                     check_service(&what, project, &docs, toggles, metrics_port);
                 } else {
-                    check_worker(&what, &docs);
+                    check_worker(&what, project, &docs);
                 }
                 assert!(
                     of_kind(&docs, "ServiceMonitor").is_empty(),

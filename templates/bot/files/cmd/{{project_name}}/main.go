@@ -2,10 +2,12 @@
 // Command {{project_name}} is a Telegram bot: it long-polls the Bot API for
 // messages and answers the commands among them.
 //
-// Configuration comes from environment variables (see README.md); the only
-// flag is -version. The process exits 0 after a clean shutdown, 1 when the
-// bot fails (Telegram rejects the token) and 2 on invalid flags or
-// configuration.
+// Configuration comes from environment variables (see README.md). The
+// flags are -version and -healthcheck, which checks the heartbeat of the
+// bot running beside it (the container's liveness probe). The process exits
+// 0 after a clean shutdown or a passed health check, 1 when the bot fails
+// (Telegram rejects the token) or the health check does not pass, and 2 on
+// invalid flags or configuration.
 {{else}}
 // Command {{project_name}} is a Discord bot: it serves the HTTP interactions
 // endpoint Discord sends slash commands to, and with -register it registers
@@ -59,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
 {{#if (eq platform "telegram")}}
-		fmt.Fprintf(stderr, "Usage: %s [-version]\n\nConfiguration is read from environment variables; see README.md.\n\nFlags:\n", name)
+		fmt.Fprintf(stderr, "Usage: %s [-healthcheck | -version]\n\nConfiguration is read from environment variables; see README.md.\n\nFlags:\n", name)
 {{else}}
 		fmt.Fprintf(stderr, "Usage: %s [-register | -version]\n\nConfiguration is read from environment variables; see README.md.\n\nFlags:\n", name)
 {{/if}}
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	showVersion := flags.Bool("version", false, "print version information and exit")
 {{#if (eq platform "discord")}}
 	register := flags.Bool("register", false, "register the slash commands with Discord and exit")
+{{else}}
+	healthcheck := flags.Bool("healthcheck", false, "exit 0 if the bot running with this environment made progress recently, 1 if not")
 {{/if}}
 	if err := parseFlags(flags, args, false); err != nil {
 		return err
@@ -76,6 +80,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		printVersion(stdout)
 		return nil
 	}
+{{#if (eq platform "telegram")}}
+	if *healthcheck {
+		// Only the heartbeat file is read: no other configuration, no
+		// network, so the probe is quick and cannot hang.
+		if err := telegram.CheckHeartbeat(config.HeartbeatFile(getenv), time.Now()); err != nil {
+			return exitWith(exitFailed, err)
+		}
+		return nil
+	}
+{{/if}}
 
 {{#if (eq platform "telegram")}}
 	cfg, err := config.Load(getenv)
@@ -107,6 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Router:      router,
 		Logger:      logger,
 		Concurrency: cfg.Concurrency,
+		Heartbeat:   telegram.NewHeartbeat(cfg.HeartbeatFile),
 	})
 	if err := bot.Run(ctx); err != nil {
 		logger.Error("bot failed", slog.String("error", err.Error()))

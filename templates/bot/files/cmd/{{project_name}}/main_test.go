@@ -17,6 +17,10 @@ import (
 {{/if}}
 	"net/http"
 	"net/http/httptest"
+{{#if (eq platform "telegram")}}
+	"os"
+	"path/filepath"
+{{/if}}
 {{#if (eq platform "discord")}}
 	"strconv"
 {{/if}}
@@ -26,6 +30,10 @@ import (
 {{/if}}
 	"testing"
 	"time"
+{{#if (eq platform "telegram")}}
+
+	"{{module_path}}/internal/telegram"
+{{/if}}
 )
 {{#if (eq platform "telegram")}}
 
@@ -86,14 +94,16 @@ func TestRunAnswersAndShutsDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr syncBuffer
+	vars := env(map[string]string{
+		"TELEGRAM_BOT_TOKEN":    testToken,
+		"TELEGRAM_API_URL":      srv.URL,
+		"TELEGRAM_POLL_TIMEOUT": "1s",
+		"LOG_LEVEL":             "debug",
+		"HEARTBEAT_FILE":        filepath.Join(t.TempDir(), "heartbeat"),
+	})
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, nil, env(map[string]string{
-			"TELEGRAM_BOT_TOKEN":    testToken,
-			"TELEGRAM_API_URL":      srv.URL,
-			"TELEGRAM_POLL_TIMEOUT": "1s",
-			"LOG_LEVEL":             "debug",
-		}), &stdout, &stderr)
+		done <- run(ctx, nil, vars, &stdout, &stderr)
 	}()
 
 	select {
@@ -105,6 +115,12 @@ func TestRunAnswersAndShutsDown(t *testing.T) {
 		t.Fatalf("run returned %v before answering; logs:\n%s", err, stdout.String())
 	case <-time.After(5 * time.Second):
 		t.Fatalf("no reply; logs:\n%s", stdout.String())
+	}
+
+	// The probe, run with the bot's environment, finds it alive.
+	var probeOut, probeErr syncBuffer
+	if code := exitCode(run(context.Background(), []string{"-healthcheck"}, vars, &probeOut, &probeErr), &probeErr); code != exitOK {
+		t.Errorf("-healthcheck while running = %d, stderr %q", code, probeErr.String())
 	}
 
 	cancel()
@@ -123,14 +139,31 @@ func TestRunAnswersAndShutsDown(t *testing.T) {
 
 func TestRunExitCodes(t *testing.T) {
 	rejecting, _ := fakeTelegram(t, true)
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "fresh")
+	if err := telegram.NewHeartbeat(fresh).Beat(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, "stale")
+	if err := os.WriteFile(stale, []byte(`{"beat":"2025-01-01T00:00:00Z","stale_after":"2025-01-01T00:01:00Z"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing")
 
 	tests := []exitCase{
 		{"version", []string{"-version"}, nil, exitOK, "{{project_name}} dev (commit none, built unknown, go", ""},
-		{"help", []string{"-h"}, nil, exitOK, "", "Usage: {{project_name}}"},
+		{"help", []string{"-h"}, nil, exitOK, "", "Usage: {{project_name}} [-healthcheck | -version]"},
 		{"unknown flag", []string{"-verbose"}, nil, exitUsage, "", "flag provided but not defined"},
 		{"extra arguments", []string{"serve"}, nil, exitUsage, "", `unexpected arguments ["serve"]`},
 		{"no token", nil, nil, exitUsage, "", "TELEGRAM_BOT_TOKEN: is required"},
-		{"token rejected", nil, map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "TELEGRAM_API_URL": rejecting.URL}, exitFailed, "telegram rejected the bot token", ""},
+		{"relative heartbeat file", nil, map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "HEARTBEAT_FILE": "heartbeat"}, exitUsage, "", `HEARTBEAT_FILE="heartbeat": must be an absolute path`},
+		{"token rejected", nil, map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "TELEGRAM_API_URL": rejecting.URL, "HEARTBEAT_FILE": filepath.Join(dir, "rejected")}, exitFailed, "telegram rejected the bot token", ""},
+		// -healthcheck reads nothing but HEARTBEAT_FILE: no token needed.
+		{"healthcheck fresh", []string{"-healthcheck"}, map[string]string{"HEARTBEAT_FILE": fresh}, exitOK, "", ""},
+		{"healthcheck stale", []string{"-healthcheck"}, map[string]string{"HEARTBEAT_FILE": stale}, exitFailed, "",
+			"{{project_name}}: heartbeat stale since 2025-01-01T00:01:00Z ("},
+		{"healthcheck missing", []string{"-healthcheck"}, map[string]string{"HEARTBEAT_FILE": missing}, exitFailed, "",
+			"{{project_name}}: no heartbeat at " + missing + ": the bot is not running"},
 	}
 	checkExitCases(t, tests, testToken)
 }

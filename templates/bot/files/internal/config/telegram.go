@@ -2,7 +2,10 @@ package config
 
 import (
 	"log/slog"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -12,6 +15,9 @@ const (
 	DefaultPollTimeout    = "30s"
 	// DefaultConcurrency is how many chats are answered at the same time.
 	DefaultConcurrency = 8
+	// DefaultHeartbeatName is the heartbeat file's name in the temporary
+	// directory when HEARTBEAT_FILE is not set.
+	DefaultHeartbeatName = "{{project_name}}.heartbeat"
 )
 
 // The poll timeout is sent to Telegram in whole seconds. Proxies and load
@@ -32,6 +38,20 @@ type Config struct {
 	PollTimeout time.Duration // TELEGRAM_POLL_TIMEOUT: how long one getUpdates call waits for news
 	Concurrency int           // TELEGRAM_CONCURRENCY: how many chats are answered at the same time
 	LogLevel    slog.Level    // LOG_LEVEL: debug, info, warn or error
+	// HEARTBEAT_FILE: where the bot records its progress for -healthcheck
+	HeartbeatFile string
+}
+
+// HeartbeatFile returns the heartbeat file's path: HEARTBEAT_FILE, or
+// DefaultHeartbeatName in the temporary directory ($TMPDIR, /tmp when it is
+// not set, as in the container). The bot writes the file and -healthcheck
+// reads it, so the probe must run with the bot's environment, as a
+// Kubernetes exec probe does.
+func HeartbeatFile(getenv func(string) string) string {
+	if v := strings.TrimSpace(getenv("HEARTBEAT_FILE")); v != "" {
+		return v
+	}
+	return filepath.Join(os.TempDir(), DefaultHeartbeatName)
 }
 
 // Load builds a Config from getenv (os.Getenv in production).
@@ -42,9 +62,16 @@ func Load(getenv func(string) string) (Config, error) {
 		PollTimeout: l.duration("TELEGRAM_POLL_TIMEOUT", DefaultPollTimeout, minPollTimeout, maxPollTimeout),
 		LogLevel:    l.logLevel(),
 		Concurrency: int(l.integer("TELEGRAM_CONCURRENCY", DefaultConcurrency, 1, 1000, "must be a whole number from 1 to 1000")),
+
+		HeartbeatFile: HeartbeatFile(getenv),
 	}
 	if cfg.PollTimeout%time.Second != 0 {
 		l.invalid("TELEGRAM_POLL_TIMEOUT", l.get("TELEGRAM_POLL_TIMEOUT"), "must be a whole number of seconds")
+	}
+	// A relative path would depend on the working directory, which the
+	// probe need not share with the bot.
+	if !filepath.IsAbs(cfg.HeartbeatFile) {
+		l.invalid("HEARTBEAT_FILE", cfg.HeartbeatFile, "must be an absolute path")
 	}
 
 	// The token is never quoted in errors: it would end up in logs.

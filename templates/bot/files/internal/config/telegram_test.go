@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,20 +21,25 @@ func TestLoadTelegramDefaults(t *testing.T) {
 	if cfg.APIURL != DefaultTelegramAPIURL || cfg.PollTimeout != 30*time.Second || cfg.LogLevel != DefaultLogLevel || cfg.Concurrency != DefaultConcurrency {
 		t.Errorf("defaults = %+v", cfg)
 	}
+	if want := filepath.Join(os.TempDir(), "{{project_name}}.heartbeat"); cfg.HeartbeatFile != want {
+		t.Errorf("HeartbeatFile = %q, want %q", cfg.HeartbeatFile, want)
+	}
 }
 
 func TestLoadTelegramOverrides(t *testing.T) {
+	heartbeat := filepath.Join(t.TempDir(), "alive")
 	cfg, err := Load(env(map[string]string{
 		"TELEGRAM_BOT_TOKEN":    testToken,
 		"TELEGRAM_API_URL":      "http://127.0.0.1:8081/",
 		"TELEGRAM_POLL_TIMEOUT": "50s",
 		"TELEGRAM_CONCURRENCY":  "3",
 		"LOG_LEVEL":             "debug",
+		"HEARTBEAT_FILE":        " " + heartbeat + " ",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.APIURL != "http://127.0.0.1:8081" || cfg.PollTimeout != 50*time.Second || cfg.LogLevel.String() != "DEBUG" || cfg.Concurrency != 3 {
+	if cfg.APIURL != "http://127.0.0.1:8081" || cfg.PollTimeout != 50*time.Second || cfg.LogLevel.String() != "DEBUG" || cfg.Concurrency != 3 || cfg.HeartbeatFile != heartbeat {
 		t.Errorf("cfg = %+v", cfg)
 	}
 }
@@ -46,6 +53,7 @@ func TestLoadTelegramErrors(t *testing.T) {
 		{"no token", nil, []string{"TELEGRAM_BOT_TOKEN: is required"}},
 		{"malformed token", map[string]string{"TELEGRAM_BOT_TOKEN": "not a token"}, []string{"TELEGRAM_BOT_TOKEN: does not look like a bot token"}},
 		{"fractional poll timeout", map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "TELEGRAM_POLL_TIMEOUT": "1500ms"}, []string{`TELEGRAM_POLL_TIMEOUT="1500ms": must be a whole number of seconds`}},
+		{"relative heartbeat file", map[string]string{"TELEGRAM_BOT_TOKEN": testToken, "HEARTBEAT_FILE": "run/heartbeat"}, []string{`HEARTBEAT_FILE="run/heartbeat": must be an absolute path`}},
 		{"everything wrong", map[string]string{
 			"TELEGRAM_BOT_TOKEN":    "abc/def",
 			"TELEGRAM_API_URL":      "api.telegram.org",

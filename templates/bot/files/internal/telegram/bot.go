@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -48,6 +49,9 @@ type Options struct {
 	// chat's messages are answered one by one, in order.
 	// DefaultConcurrency when zero.
 	Concurrency int
+	// Heartbeat, when set, records the bot's progress for the -healthcheck
+	// liveness probe.
+	Heartbeat *Heartbeat
 }
 
 // Bot polls Telegram for messages and answers the commands among them.
@@ -63,7 +67,17 @@ type Bot struct {
 	// ctx is done; tests replace it to record the waits instead.
 	sleep func(ctx context.Context, d time.Duration) error
 
+	// heartbeat is told about every step forward; nil for none. Tests
+	// replace it to record the promises.
+	heartbeat  beater
+	beatFailed atomic.Bool // the last beat could not be written
+
 	me User
+}
+
+// beater records progress; *Heartbeat is the real one.
+type beater interface {
+	Beat(within time.Duration) error
 }
 
 // New returns a Bot. Zero options take their defaults.
@@ -76,6 +90,9 @@ func New(opts Options) *Bot {
 		maxBackoff: opts.MaxBackoff,
 		workers:    opts.Concurrency,
 		sleep:      sleep,
+	}
+	if opts.Heartbeat != nil {
+		b.heartbeat = opts.Heartbeat
 	}
 	if b.workers <= 0 {
 		b.workers = DefaultConcurrency
@@ -99,8 +116,10 @@ var ErrTokenRejected = errors.New("telegram rejected the bot token; check TELEGR
 // until ctx is cancelled. It then confirms the updates it handled, so they
 // are not delivered again after a restart, and returns nil. Network errors
 // and Telegram outages are retried with backoff; only a rejected token
-// stops the bot with an error.
+// stops the bot with an error. Meanwhile it beats the heartbeat, from the
+// start on, at every step forward.
 func (b *Bot) Run(ctx context.Context) error {
+	b.beat(0)
 	err := b.retry(ctx, "getMe", func() error {
 		var err error
 		b.me, err = b.client.GetMe(ctx)
@@ -124,7 +143,9 @@ func (b *Bot) publishCommands(ctx context.Context) {
 	for _, c := range b.router.Commands() {
 		menu = append(menu, BotCommand{Command: c.Name, Description: c.Description})
 	}
-	if err := b.client.SetMyCommands(ctx, menu); err != nil {
+	err := b.client.SetMyCommands(ctx, menu)
+	b.beat(0)
+	if err != nil {
 		b.logger.Warn("could not set the command menu", slog.String("error", err.Error()))
 	}
 }
@@ -139,8 +160,12 @@ func (b *Bot) poll(ctx context.Context) error {
 		acked  int64 // the offset Telegram was last told about
 		bo     = backoff{min: b.minBackoff, max: b.maxBackoff}
 	)
-	d := newDispatcher(ctx, b.workers, func(u Update) { b.handle(ctx, u) })
-	b.logger.Info("polling", slog.String("timeout", b.client.pollTimeout.String()))
+	d := newDispatcher(ctx, b.workers, func(u Update) { b.answer(ctx, u) })
+	attrs := []any{slog.String("timeout", b.client.pollTimeout.String())}
+	if h, ok := b.heartbeat.(*Heartbeat); ok {
+		attrs = append(attrs, slog.String("heartbeat", h.Path()))
+	}
+	b.logger.Info("polling", attrs...)
 	for ctx.Err() == nil {
 		updates, err := b.client.GetUpdates(ctx, offset, b.client.pollTimeout)
 		if err != nil {
@@ -151,10 +176,14 @@ func (b *Bot) poll(ctx context.Context) error {
 				return fmt.Errorf("%w: %w", ErrTokenRejected, err)
 			}
 			wait := bo.next(err)
+			// The error is an answer too: the loop goes on after the wait.
+			b.beat(wait)
 			b.logger.Warn("getUpdates failed; retrying", slog.String("error", err.Error()), slog.String("retry_in", wait.String()))
 			_ = b.sleep(ctx, wait)
 			continue
 		}
+		// An empty answer (the long poll timed out) is progress as well.
+		b.beat(0)
 		bo.reset()
 		acked = offset
 		for _, u := range updates {
@@ -182,6 +211,13 @@ func (b *Bot) poll(ctx context.Context) error {
 	}
 	b.logger.Info("stopped polling")
 	return nil
+}
+
+// answer handles u for the dispatcher, then beats: while every worker is
+// busy the loop waits for one, and the answers are its progress.
+func (b *Bot) answer(ctx context.Context, u Update) {
+	b.handle(ctx, u)
+	b.beat(0)
 }
 
 // handle answers one update. It lets a command already running finish even
@@ -246,6 +282,7 @@ func (b *Bot) send(ctx context.Context, chatID int64, text string) {
 			return
 		}
 		wait := bo.next(err)
+		b.beat(wait)
 		b.logger.Warn("sendMessage failed; retrying", slog.Int64("chat_id", chatID), slog.String("error", err.Error()), slog.String("retry_in", wait.String()))
 		if b.sleep(ctx, wait) != nil {
 			b.logger.Warn("reply dropped: shutting down", slog.Int64("chat_id", chatID))
@@ -262,6 +299,7 @@ func (b *Bot) retry(ctx context.Context, what string, fn func() error) error {
 		err := fn()
 		switch {
 		case err == nil:
+			b.beat(0)
 			return nil
 		case ctx.Err() != nil:
 			return ctx.Err()
@@ -269,11 +307,42 @@ func (b *Bot) retry(ctx context.Context, what string, fn func() error) error {
 			return fmt.Errorf("%w: %w", ErrTokenRejected, err)
 		}
 		wait := bo.next(err)
+		b.beat(wait)
 		b.logger.Warn(what+" failed; retrying", slog.String("error", err.Error()), slog.String("retry_in", wait.String()))
 		if err := b.sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
+}
+
+// beat records a step forward with the heartbeat, promising the next one
+// after wait (the backoff about to start) plus quietLimit. A heartbeat that
+// cannot be written is logged when it starts failing and when it recovers,
+// not at every beat.
+func (b *Bot) beat(wait time.Duration) {
+	if b.heartbeat == nil {
+		return
+	}
+	err := b.heartbeat.Beat(wait + b.quietLimit())
+	if failed := err != nil; b.beatFailed.Swap(failed) == failed {
+		return
+	}
+	if err != nil {
+		b.logger.Error("could not write the heartbeat; -healthcheck will report the bot as stuck", slog.String("error", err.Error()))
+		return
+	}
+	b.logger.Info("heartbeat written again")
+}
+
+// quietLimit is the longest a working bot goes between two beats, not
+// counting backoff waits (each beat adds the one it precedes): the longer of
+// a Bot API round trip, which the HTTP client cuts off after the poll
+// timeout plus requestSlack (40 s by default), and one step of an answer,
+// a command and one attempt to send its reply (20 s), plus heartbeatSlack
+// (20 s). While every worker is busy, the polling loop waits, and the
+// answers beat instead.
+func (b *Bot) quietLimit() time.Duration {
+	return max(b.client.http.Timeout, commandTimeout+sendTimeout) + heartbeatSlack
 }
 
 // parseCommand splits "/price@my_bot ACME" into "price" and "ACME". ok is

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -59,6 +60,41 @@ func (s *sleeper) recorded() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.waits)
+}
+
+// beats records the heartbeat's promises as the waits they cover beyond
+// quietLimit, so they read like the sleeper's waits.
+type beats struct {
+	mu    sync.Mutex
+	quiet time.Duration
+	waits []time.Duration
+	err   error // what Beat returns
+}
+
+// recordBeats replaces b's heartbeat with a recorder.
+func recordBeats(b *Bot) *beats {
+	r := &beats{quiet: b.quietLimit()}
+	b.heartbeat = r
+	return r
+}
+
+func (r *beats) Beat(within time.Duration) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.waits = append(r.waits, within-r.quiet)
+	return r.err
+}
+
+func (r *beats) recorded() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.waits)
+}
+
+func (r *beats) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.err = err
 }
 
 var started = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -179,6 +215,159 @@ func TestRunAnswersCommands(t *testing.T) {
 	for _, private := range []string{"hello", "acme", testToken} {
 		if strings.Contains(out, private) {
 			t.Errorf("logs contain %q:\n%s", private, out)
+		}
+	}
+}
+
+func TestRunBeatsAtEveryRoundTrip(t *testing.T) {
+	f := newFakeAPI(t)
+	f.queue("getMe", apiError(500, "Internal Server Error"))
+	f.queue("getUpdates",
+		apiError(502, "Bad Gateway"),
+		tooManyRequests(7),
+		okNone, // the long poll timed out
+		updates(1, "/help"),
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var polls atomic.Int32
+	f.onCall = func(c call) {
+		// Shutdown waits for the /help answer, and so for its beat.
+		if c.method == "getUpdates" && polls.Add(1) == 5 {
+			cancel()
+		}
+	}
+	b, _, s := newTestBot(f, nil)
+	hb := recordBeats(b)
+	if err := runUntil(t, ctx, b); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+
+	// A beat promises quietLimit plus the wait it precedes.
+	want := []time.Duration{
+		0,               // start
+		time.Second,     // getMe failed, retried after 1s
+		0,               // getMe
+		0,               // setMyCommands
+		time.Second,     // getUpdates failed, retried after 1s
+		7 * time.Second, // retry_after
+		0,               // an empty answer
+		0,               // the batch
+	}
+	got := hb.recorded()
+	if len(got) < len(want)+1 || !slices.Equal(got[:len(want)], want) {
+		t.Fatalf("beats = %v, want %v and the answer's", got, want)
+	}
+	// Then the answer beats, and the last poll does too unless the
+	// cancellation cuts it short first.
+	for _, wait := range got[len(want):] {
+		if wait != 0 {
+			t.Errorf("beats = %v, want only plain ones after %v", got, want)
+		}
+	}
+	if waits := s.recorded(); !slices.Equal(waits, []time.Duration{time.Second, time.Second, 7 * time.Second}) {
+		t.Errorf("waits = %v", waits)
+	}
+}
+
+func TestAnswerBeats(t *testing.T) {
+	f := newFakeAPI(t)
+	b, _, _ := newTestBot(f, nil)
+	hb := recordBeats(b)
+	b.answer(context.Background(), Update{UpdateID: 1, Message: &Message{Chat: Chat{ID: 7, Type: "private"}, Text: "/help"}})
+	if got := hb.recorded(); !slices.Equal(got, []time.Duration{0}) || len(f.sent()) != 1 {
+		t.Errorf("beats = %v after sending %q, want one after the reply", got, f.sent())
+	}
+}
+
+func TestRunWritesTheHeartbeatFile(t *testing.T) {
+	f := newFakeAPI(t)
+	f.queue("getUpdates", apiError(500, "Internal Server Error"))
+	path := filepath.Join(t.TempDir(), "heartbeat")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b, logs, s := newTestBot(f, nil)
+	b.heartbeat = NewHeartbeat(path)
+	var (
+		mu     sync.Mutex
+		checks []error
+		file   heartbeatFile
+		err    error
+	)
+	check := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		checks = append(checks, CheckHeartbeat(path, time.Now()))
+	}
+	// During the backoff wait after the failed poll, and during the next
+	// poll (an empty answer), the probe passes.
+	s.then = func() {
+		check()
+		mu.Lock()
+		defer mu.Unlock()
+		file, err = readHeartbeat(path)
+	}
+	var polls atomic.Int32
+	f.onCall = func(c call) {
+		if c.method == "getUpdates" && polls.Add(1) == 2 {
+			check()
+			cancel()
+		}
+	}
+	if err := runUntil(t, ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(checks) != 2 || checks[0] != nil || checks[1] != nil {
+		t.Fatalf("health checks = %v, want two passes", checks)
+	}
+	// The beat before the wait covers it.
+	if err != nil {
+		t.Fatal(err)
+	}
+	if promised, want := file.StaleAfter.Sub(file.Beat), time.Second+b.quietLimit(); promised != want {
+		t.Errorf("before the wait, the file promised the next beat within %v, want %v", promised, want)
+	}
+	if want := fmt.Sprintf(`"msg":"polling","timeout":"30s","heartbeat":%q`, path); !strings.Contains(logs.String(), want) {
+		t.Errorf("logs lack %s:\n%s", want, logs.String())
+	}
+}
+
+func TestBeatLogsWriteFailuresOnce(t *testing.T) {
+	f := newFakeAPI(t)
+	b, logs, _ := newTestBot(f, nil)
+	hb := recordBeats(b)
+	hb.fail(errors.New("read-only file system"))
+	b.beat(0)
+	b.beat(0)
+	hb.fail(nil)
+	b.beat(0)
+	b.beat(0)
+	out := logs.String()
+	if n := strings.Count(out, "could not write the heartbeat"); n != 1 || !strings.Contains(out, "read-only file system") {
+		t.Errorf("logged the failure %d times, want once with the error:\n%s", n, out)
+	}
+	if n := strings.Count(out, "heartbeat written again"); n != 1 {
+		t.Errorf("logged the recovery %d times, want once:\n%s", n, out)
+	}
+}
+
+func TestQuietLimit(t *testing.T) {
+	// With the default 30s poll: a 40s round trip plus 20s of slack. With
+	// the longest poll, 5m10s plus 20s.
+	tests := []struct {
+		poll time.Duration
+		want time.Duration
+	}{
+		{DefaultPollTimeout, time.Minute},
+		{time.Second, 40 * time.Second}, // an answer step (20s) is longer than the round trip
+		{5 * time.Minute, 5*time.Minute + 30*time.Second},
+	}
+	for _, tc := range tests {
+		b := New(Options{Client: NewClient("https://api.telegram.org", testToken, tc.poll)})
+		if got := b.quietLimit(); got != tc.want {
+			t.Errorf("poll timeout %v: quietLimit = %v, want %v", tc.poll, got, tc.want)
 		}
 	}
 }
@@ -378,12 +567,18 @@ func TestSend(t *testing.T) {
 			f := newFakeAPI(t)
 			f.queue("sendMessage", tc.replies...)
 			b, logs, s := newTestBot(f, nil)
+			hb := recordBeats(b)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			if tc.cancelled {
 				cancel()
 			}
 			b.send(ctx, 7, tc.text)
+			// Every wait for another attempt is promised to the heartbeat
+			// first, so a long retry_after cannot make the bot look stuck.
+			if got := hb.recorded(); !slices.Equal(got, tc.wantWaits) {
+				t.Errorf("heartbeat promised waits %v, want %v", got, tc.wantWaits)
+			}
 
 			sent := f.sent()
 			if len(sent) != tc.wantCalls {
@@ -482,8 +677,12 @@ func TestSleep(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	b := New(Options{})
-	if b.minBackoff != DefaultMinBackoff || b.maxBackoff != DefaultMaxBackoff || b.logger == nil || b.workers != DefaultConcurrency {
+	if b.minBackoff != DefaultMinBackoff || b.maxBackoff != DefaultMaxBackoff || b.logger == nil || b.workers != DefaultConcurrency || b.heartbeat != nil {
 		t.Errorf("defaults = %+v", b)
+	}
+	b.beat(time.Minute) // no heartbeat: nothing to do
+	if h := NewHeartbeat("hb"); New(Options{Heartbeat: h}).heartbeat != h {
+		t.Error("Options.Heartbeat is not used")
 	}
 	if c := NewClient("https://api.telegram.org", testToken, 0); c.pollTimeout != DefaultPollTimeout {
 		t.Errorf("default poll timeout = %v", c.pollTimeout)
