@@ -91,20 +91,15 @@ func fakeTelegram(t *testing.T, rejectToken bool) (*httptest.Server, <-chan stri
 
 func TestRunAnswersAndShutsDown(t *testing.T) {
 	srv, sent := fakeTelegram(t, false)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	vars := env(map[string]string{
+	vars := map[string]string{
 		"TELEGRAM_BOT_TOKEN":    testToken,
 		"TELEGRAM_API_URL":      srv.URL,
 		"TELEGRAM_POLL_TIMEOUT": "1s",
 		"LOG_LEVEL":             "debug",
 		"HEARTBEAT_FILE":        filepath.Join(t.TempDir(), "heartbeat"),
-	})
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, nil, vars, &stdout, &stderr)
-	}()
+	}
+	s := start(t, vars)
+	stdout, stderr, done := &s.stdout, &s.stderr, s.done
 
 	select {
 	case text := <-sent:
@@ -119,12 +114,11 @@ func TestRunAnswersAndShutsDown(t *testing.T) {
 
 	// The probe, run with the bot's environment, finds it alive.
 	var probeOut, probeErr syncBuffer
-	if code := exitCode(run(context.Background(), []string{"-healthcheck"}, vars, &probeOut, &probeErr), &probeErr); code != exitOK {
+	if code := exitCode(run(context.Background(), []string{"-healthcheck"}, env(vars), &probeOut, &probeErr), &probeErr); code != exitOK {
 		t.Errorf("-healthcheck while running = %d, stderr %q", code, probeErr.String())
 	}
 
-	cancel()
-	if err := wait(t, done); err != nil {
+	if err := s.stopped(t); err != nil {
 		t.Fatalf("run = %v, want nil; stderr: %s", err, stderr.String())
 	}
 	for _, msg := range []string{`"msg":"starting"`, `"msg":"connected"`, `"msg":"polling"`, `"msg":"stopped"`} {
@@ -181,19 +175,13 @@ func testKey(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
 
 func TestRunServesAndShutsDown(t *testing.T) {
 	public, private := testKey(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, nil, env(map[string]string{
-			"DISCORD_PUBLIC_KEY": hex.EncodeToString(public),
-			"HOST":               "127.0.0.1",
-			"PORT":               "0",
-			"LOG_LEVEL":          "debug",
-		}), &stdout, &stderr)
-	}()
-	base := "http://" + listenAddr(t, &stdout, done)
+	s := start(t, map[string]string{
+		"DISCORD_PUBLIC_KEY": hex.EncodeToString(public),
+		"HOST":               "127.0.0.1",
+		"PORT":               "0",
+		"LOG_LEVEL":          "debug",
+	})
+	base := "http://" + listenAddr(t, s)
 
 	body := `{"type":1}`
 	req, err := http.NewRequest(http.MethodPost, base+"/interactions", strings.NewReader(body))
@@ -215,7 +203,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 
 	checkProbes(t, base)
-	stop(t, cancel, done, &stdout, &stderr)
+	stop(t, s)
 }
 
 // fakeDiscord accepts command registration for application 123, answering

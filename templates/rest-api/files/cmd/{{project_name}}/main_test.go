@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -10,22 +9,16 @@ import (
 )
 
 func TestRunServesAndShutsDown(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, nil, env(map[string]string{
-			"HOST":             "127.0.0.1",
-			"PORT":             "0",
-			"LOG_LEVEL":        "debug",
-			"SHUTDOWN_TIMEOUT": "5s",
+	s := start(t, map[string]string{
+		"HOST":             "127.0.0.1",
+		"PORT":             "0",
+		"LOG_LEVEL":        "debug",
+		"SHUTDOWN_TIMEOUT": "5s",
 {{#if with_auth}}
-			"API_TOKEN":        testToken,
+		"API_TOKEN":        testToken,
 {{/if}}
-		}), &stdout, &stderr)
-	}()
-	base := "http://" + listenAddr(t, &stdout, done)
+	})
+	base := "http://" + listenAddr(t, s)
 
 	req, err := http.NewRequest(http.MethodPost, base+"/{{plural resource}}", strings.NewReader(`{"name":"from main"}`))
 	if err != nil {
@@ -45,7 +38,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		t.Fatalf("POST /{{plural resource}} = %d", resp.StatusCode)
 	}
 	checkProbes(t, base)
-	stop(t, cancel, done, &stdout, &stderr)
+	stop(t, s)
 }
 
 func TestRunExitCodes(t *testing.T) {
@@ -73,22 +66,16 @@ const testToken = "0123456789abcdef0123456789abcdef"
 {{#if with_metrics}}
 
 func TestRunMetricsOnTheirOwnPort(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, nil, env(map[string]string{
-			"HOST":         "127.0.0.1",
-			"PORT":         "0",
-			"METRICS_PORT": "0",
+	s := start(t, map[string]string{
+		"HOST":         "127.0.0.1",
+		"PORT":         "0",
+		"METRICS_PORT": "0",
 {{#if with_auth}}
-			"API_TOKEN":    testToken,
+		"API_TOKEN":    testToken,
 {{/if}}
-		}), &stdout, &stderr)
-	}()
-	api := "http://" + listenAddr(t, &stdout, done)
-	metricsBase := "http://" + endpointAddr(t, &stdout, done, "metrics")
+	})
+	api := "http://" + listenAddr(t, s)
+	metricsBase := "http://" + endpointAddr(t, s, "metrics")
 	for _, tc := range []struct {
 		url  string
 		want int
@@ -106,9 +93,8 @@ func TestRunMetricsOnTheirOwnPort(t *testing.T) {
 			t.Errorf("GET %s = %d, want %d", tc.url, resp.StatusCode, tc.want)
 		}
 	}
-	cancel()
-	if err := wait(t, done); err != nil {
-		t.Fatalf("run = %v; stderr: %s", err, stderr.String())
+	if err := s.stopped(t); err != nil {
+		t.Fatalf("run = %v; stderr: %s", err, s.stderr.String())
 	}
 }
 {{/if}}
