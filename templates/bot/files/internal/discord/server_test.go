@@ -21,23 +21,7 @@ import (
 	"{{module_path}}/internal/quotes"
 )
 
-// syncBuffer lets a test read the logs while the server is still writing.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+{{> go/syncbuffer}}
 
 var started = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 

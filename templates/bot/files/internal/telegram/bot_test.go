@@ -18,23 +18,7 @@ import (
 	"{{module_path}}/internal/quotes"
 )
 
-// syncBuffer lets a test read the logs while the bot is still writing.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+{{> go/syncbuffer}}
 
 // sleeper records the waits instead of waiting, so backoff is tested
 // exactly and instantly. Like the real sleep, it fails once ctx is done.
