@@ -175,6 +175,27 @@ fn compose_and_dockerfile_publish_the_service_port_and_pin_go_from_go_mod() {
             );
         }
 
+        // Services are probed over HTTP by the orchestrator and commands report through their
+        // exit status; the long-running worker checks its own heartbeat, with no shell.
+        let healthchecks: Vec<&str> = dockerfile
+            .lines()
+            .filter(|l| l.trim_start().starts_with("HEALTHCHECK"))
+            .collect();
+        if name.starts_with("bot") && !project.service {
+            assert!(
+                healthchecks.len() == 1
+                    && dockerfile.contains(&format!(
+                        "CMD [\"/usr/local/bin/{name}\", \"-healthcheck\"]"
+                    )),
+                "{name}: the worker's Dockerfile should run -healthcheck once:\n{dockerfile}"
+            );
+        } else {
+            assert!(
+                healthchecks.is_empty(),
+                "{name}: unexpected HEALTHCHECK: {healthchecks:?}"
+            );
+        }
+
         let exposed = expose_lines(&dockerfile);
         let compose = sandbox.path(&format!("{name}/docker-compose.yml"));
         if !project.service {
