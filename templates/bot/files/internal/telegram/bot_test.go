@@ -137,16 +137,9 @@ func TestRunAnswersCommands(t *testing.T) {
 		"/nope",
 		"group:/price",
 	))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var replies atomic.Int32
-	f.onCall = func(c call) {
-		// Once the last reply is on its way, the test is over; the polls
-		// since the batch have confirmed it.
-		if c.method == "sendMessage" && replies.Add(1) == 8 {
-			cancel()
-		}
-	}
+	// Once the last reply is on its way, the test is over; the polls since
+	// the batch have confirmed it.
+	ctx := f.cancelAfter("sendMessage", 8)
 	b, logs, _ := newTestBot(f, nil)
 
 	if err := runUntil(t, ctx, b); err != nil {
@@ -212,15 +205,8 @@ func TestRunBeatsAtEveryRoundTrip(t *testing.T) {
 		okNone, // the long poll timed out
 		updates(1, "/help"),
 	)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var polls atomic.Int32
-	f.onCall = func(c call) {
-		// Shutdown waits for the /help answer, and so for its beat.
-		if c.method == "getUpdates" && polls.Add(1) == 5 {
-			cancel()
-		}
-	}
+	// Shutdown waits for the /help answer, and so for its beat.
+	ctx := f.cancelAfter("getUpdates", 5)
 	b, _, s := newTestBot(f, nil)
 	hb := recordBeats(b)
 	if err := runUntil(t, ctx, b); err != nil {
@@ -511,13 +497,7 @@ func TestShutdownAnswersEveryUpdateHandedOverAndConfirmsThem(t *testing.T) {
 func TestRunSurvivesAFailedCommandMenu(t *testing.T) {
 	f := newFakeAPI(t)
 	f.queue("setMyCommands", apiError(400, "Bad Request: command description is too long"))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f.onCall = func(c call) {
-		if c.method == "getUpdates" {
-			cancel()
-		}
-	}
+	ctx := f.cancelAfter("getUpdates", 1)
 	b, logs, _ := newTestBot(f, nil)
 	if err := runUntil(t, ctx, b); err != nil {
 		t.Fatal(err)

@@ -1,12 +1,14 @@
 package telegram
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -68,6 +70,20 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 
 func (f *fakeAPI) client() *Client {
 	return NewClient(f.srv.URL, testToken, DefaultPollTimeout)
+}
+
+// cancelAfter returns a context that is cancelled when the fake receives
+// its nth call to method, before it answers that call.
+func (f *fakeAPI) cancelAfter(method string, n int32) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	f.t.Cleanup(cancel)
+	var calls atomic.Int32
+	f.onCall = func(c call) {
+		if c.method == method && calls.Add(1) == n {
+			cancel()
+		}
+	}
+	return ctx
 }
 
 // queue adds replies for method.
